@@ -1,0 +1,16 @@
+"""Shared fixtures: every test gets its own store and reports folder in a temp dir."""
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_outputs(tmp_path, monkeypatch):
+    """Never let a test touch data/processed or reports/ of the checkout."""
+    monkeypatch.setenv("CIVICSTATS_STORE", str(tmp_path / "store" / "civicstats.duckdb"))
+    monkeypatch.setenv("CIVICSTATS_REPORTS", str(tmp_path / "reports"))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
