@@ -6,7 +6,6 @@ import subprocess
 import sys
 import tomllib
 
-import pandas as pd
 import pytest
 
 import civicstats as cs
