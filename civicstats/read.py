@@ -1,0 +1,489 @@
+"""Open xlsx / xls / csv files safely and return grids of raw cells.
+
+This module knows nothing of headers, measures or domains: it turns a file into
+one :class:`Grid` per non-empty sheet, with every cell at its spreadsheet
+position (row 0 = sheet row 1, column 0 = column A), the merged ranges, and
+notes about things found while reading (formulas without saved values).
+
+The format is taken from the file's first bytes, never from its extension:
+
+* ``PK\\x03\\x04`` (zip)  -> xlsx, read with python-calamine after checking
+  the zip directory for bombs and the XML for entity declarations;
+* ``D0 CF 11 E0`` (OLE2) -> legacy xls, or an *encrypted* xlsx (Office wraps
+  those in an OLE2 container with an ``EncryptionInfo`` stream) -> refused;
+* anything else that decodes as text -> csv (all cells stay strings).
+
+Cell values are ``str``, ``float``, ``int``, ``bool``, ``datetime.date`` /
+``datetime.datetime`` / ``datetime.time`` / ``datetime.timedelta``, or
+``None`` for an empty cell (never NaN, never ``""``). Every column of
+``Grid.cells`` has ``object`` dtype.
+
+Limits (module constants, each refused with a clear :class:`FileUnreadable`
+rather than swapping):
+
+* ``MAX_UNCOMPRESSED`` 1 GiB of unpacked xlsx members in total;
+  ``MAX_RATIO`` 200:1 for any member bigger than ``RATIO_MIN_SIZE`` 50 MB;
+* ``MAX_ROWS`` 1,048,576 and ``MAX_COLS`` 16,384 (Excel's own limits) and
+  ``MAX_CELLS`` 16,000,000 cells per sheet (rows x columns of the used range,
+  counted from A1), which keeps a sheet under roughly 1.5 GB of Python objects;
+* ``MAX_CSV_BYTES`` 512 MiB per CSV file.
+
+>>> address(6, 2), address(0, 26)
+('C7', 'AA1')
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from civicstats.errors import FileUnreadable
+
+MAX_UNCOMPRESSED = 1 << 30
+MAX_RATIO = 200
+RATIO_MIN_SIZE = 50_000_000
+MAX_ROWS = 1_048_576
+MAX_COLS = 16_384
+MAX_CELLS = 16_000_000
+MAX_CSV_BYTES = 512 << 20
+FORMULA_SCAN_LIMIT = 256 << 20  # sheet XML bigger than this is not scanned for formulas
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MESSAGE = (
+    "the workbook is password-protected",
+    "remove the password in Excel (File > Info > Protect Workbook) and send it again",
+)
+RESAVE = "open it in Excel, save it as .xlsx and send it again"
+
+
+@dataclass
+class Grid:
+    """One sheet's raw cells, positioned from A1 (see the module docstring)."""
+
+    file: str
+    sheet: str
+    cells: pd.DataFrame
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    notes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def column_letters(col: int) -> str:
+    """0-based column number -> letters.
+
+    >>> column_letters(0), column_letters(25), column_letters(26), column_letters(16383)
+    ('A', 'Z', 'AA', 'XFD')
+    """
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def address(row: int, col: int) -> str:
+    """0-based row and column -> spreadsheet address.
+
+    >>> address(6, 2)
+    'C7'
+    >>> address(0, 26)
+    'AA1'
+    """
+    return f"{column_letters(col)}{row + 1}"
+
+
+def parse_address(ref: str) -> tuple[int, int]:
+    """Spreadsheet address -> 0-based (row, col).
+
+    >>> parse_address("C7"), parse_address("XFD1048576")
+    ((6, 2), (1048575, 16383))
+    """
+    m = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", ref.strip())
+    if not m:
+        raise ValueError(f"not a cell address: {ref!r}")
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+def source(grid: Grid, row: int, col: int) -> str:
+    """Where a cell came from, as ``FILE#SHEET!CELL``.
+
+    >>> g = Grid("partners_2023-09.xlsx", "9月", pd.DataFrame())
+    >>> source(g, 6, 2)
+    'partners_2023-09.xlsx#9月!C7'
+    """
+    return f"{grid.file}#{grid.sheet}!{address(row, col)}"
+
+
+def read_grids(path) -> list[Grid]:
+    """Every non-empty sheet of an xlsx, xls or csv file, as grids.
+
+    Raises :class:`FileUnreadable` with one clear line when the file cannot be
+    read at all; returns ``[]`` when it opens but holds no cell with a value.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("title\\na,b\\n1,2\\n", encoding="utf-8")
+    >>> [g] = read_grids(p)
+    >>> g.sheet, g.cells.shape, g.cells.iat[2, 1], source(g, 2, 1)
+    ('t', (3, 2), '2', 't.csv#t!B3')
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except IsADirectoryError:
+        raise FileUnreadable(name, "this is a folder, not a file", "give the path of a file") from None
+    except OSError as err:
+        raise FileUnreadable(name, f"the file cannot be opened ({err.strerror})",
+                             "check the path and permissions") from None
+    if not head:
+        raise FileUnreadable(name, "the file is empty (0 bytes)", "send the file again")
+    if head.startswith(ZIP_MAGIC):
+        return _read_xlsx(path)
+    if head == OLE2_MAGIC:
+        return _read_ole2(path)
+    if head[:4] in (b"PK\x05\x06", b"PK\x07\x08"):
+        raise FileUnreadable(name, "the file is an empty or split zip archive, not a workbook",
+                             RESAVE)
+    return _read_csv(path)
+
+
+# --- workbooks ----------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path) -> list[Grid]:
+    name = path.name
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FileUnreadable(name, "the file is damaged or incomplete (not a readable zip/xlsx)",
+                             "send the complete file again, or " + RESAVE) from None
+    with zf:
+        _check_zip_directory(name, zf)
+        sheet_parts = _sheet_parts(name, zf)
+        scans = {sheet: _scan_sheet_xml(name, sheet, zf, part) for sheet, part in sheet_parts.items()}
+        _check_no_dtd(name, zf)
+    grids = _read_with_calamine(path, scans)
+    return grids
+
+
+def _read_ole2(path: Path) -> list[Grid]:
+    if _has_encryption_stream(path):
+        raise FileUnreadable(path.name, *ENCRYPTED_MESSAGE)
+    return _read_with_calamine(path, {})
+
+
+def _has_encryption_stream(path: Path) -> bool:
+    """An OLE2 file whose directory names an ``EncryptionInfo`` stream (encrypted OOXML)."""
+    needle = "EncryptionInfo".encode("utf-16-le")
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle):]
+    return False
+
+
+def _check_zip_directory(name: str, zf: zipfile.ZipFile) -> None:
+    """Refuse zip bombs from the central directory alone, without unpacking anything."""
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_MIN_SIZE and ratio > MAX_RATIO:
+            raise FileUnreadable(
+                name, f"the part {info.filename} would unpack to {info.file_size:,} bytes "
+                f"({ratio:,.0f} times its packed size); this looks like a zip bomb and was not "
+                "opened", "send the real workbook")
+    if total > MAX_UNCOMPRESSED:
+        raise FileUnreadable(
+            name, f"the workbook would unpack to {total:,} bytes, over the limit of "
+            f"{MAX_UNCOMPRESSED:,}; it was not opened", "split the workbook into smaller files")
+    if "xl/workbook.xml" not in zf.NameToInfo and not any(
+            n.lower().endswith("workbook.xml") for n in zf.namelist()):
+        raise FileUnreadable(name, "the file is a zip archive but not an Excel workbook", RESAVE)
+
+
+def _sheet_parts(name: str, zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> zip member of its XML, read from workbook.xml and its rels (defusedxml)."""
+    from defusedxml import ElementTree as DET
+
+    try:
+        rels = DET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        book = DET.fromstring(zf.read("xl/workbook.xml"))
+    except KeyError:
+        return {}
+    except Exception:  # defusedxml refusals and broken XML
+        raise FileUnreadable(name, "the workbook's structure (workbook.xml) is damaged or "
+                             "declares XML entities", RESAVE) from None
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target))
+        targets[rel.get("Id")] = part
+    parts = {}
+    for el in book.iter():
+        if el.tag.endswith("}sheet"):
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            if rid in targets and targets[rid] in zf.NameToInfo:
+                parts[el.get("name", "")] = targets[rid]
+    return parts
+
+
+def _check_no_dtd(name: str, zf: zipfile.ZipFile) -> None:
+    """Excel never writes a DOCTYPE; one in any XML part is refused before calamine sees it."""
+    for info in zf.infolist():
+        if info.filename.endswith((".xml", ".rels")):
+            with zf.open(info) as fh:
+                if b"<!DOCTYPE" in fh.read(4096).upper():
+                    raise FileUnreadable(
+                        name, f"the part {info.filename} declares a document type (DTD), "
+                        "which Excel never writes; it was not read", RESAVE)
+
+
+_WIDE_OR_TALL = re.compile(rb'\br="([A-Z]{2,3})(\d+)"|\br="[A-Z](\d{6,})"')
+_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+
+
+def _scan_sheet_xml(name: str, sheet: str, zf: zipfile.ZipFile, part: str) -> dict:
+    """Stream a sheet's XML once: its extent from A1 (to refuse huge ranges before calamine
+    allocates them densely) and whether it holds formulas. Memory: one 4 MB chunk."""
+    max_row = max_col = 0
+    has_formula = False
+    tail = b""
+    with zf.open(part) as fh:
+        while chunk := fh.read(4 << 20):
+            buf = tail + chunk
+            # Only row numbers and cells beyond column Z or row 99,999 are collected, so
+            # ordinary sheets cost a regex pass in C; the chunk's cut end is re-read next time.
+            for letters, row, big_row in _WIDE_OR_TALL.findall(buf):
+                if letters:
+                    max_col = max(max_col, parse_address(letters.decode() + "1")[1])
+                    max_row = max(max_row, int(row))
+                else:
+                    max_row = max(max_row, int(big_row))
+            rows_here = _ROW.findall(buf)
+            if rows_here:
+                max_row = max(max_row, *map(int, rows_here))
+            has_formula = has_formula or b"<f" in buf or b":f>" in buf or b":f " in buf
+            tail = buf[-64:]
+    # cells in columns A-Z below row 99,999 are not collected: they cannot widen the bound
+    cols = max(max_col + 1, 26)
+    if max_row > MAX_ROWS or cols > MAX_COLS or max_row * cols > MAX_CELLS:
+        raise FileUnreadable(
+            f"{name}#{sheet}", f"the sheet uses {max_row:,} rows x {cols:,} columns, "
+            f"over the limit of {MAX_CELLS:,} cells", "delete the unused rows and columns "
+            "(or split the sheet) and send it again")
+    return {"part": part, "formula": has_formula, "size": zf.getinfo(part).file_size}
+
+
+def _formula_notes(zf: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """Formulas whose cell has no saved value (written by a program, never opened in Excel)."""
+    from defusedxml.ElementTree import iterparse
+
+    notes = []
+    with zf.open(part) as fh:
+        for _event, el in iterparse(fh, events=("end",)):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "c":
+                f = v = None
+                for child in el:
+                    ctag = child.tag.rsplit("}", 1)[-1]
+                    if ctag == "f":
+                        f = child
+                    elif ctag == "v":
+                        v = child
+                empty_value = v is None or (not v.text and el.get("t") != "str")
+                if f is not None and empty_value:
+                    text = f"the formula ={f.text}" if f.text else "the (shared) formula"
+                    notes.append((el.get("r", "?"), "formula_without_value",
+                                  f"{text} has no saved value; open the file in Excel, save it, "
+                                  "and send it again"))
+                el.clear()
+            elif tag == "row":
+                el.clear()
+    return notes
+
+
+def _read_with_calamine(path: Path, scans: dict) -> list[Grid]:
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    name = path.name
+    grids = []
+    try:
+        with open(path, "rb") as fh:
+            # from_filelike: calamine then picks the format by content, not by extension
+            book = CalamineWorkbook.from_filelike(fh)
+        for meta in book.sheets_metadata:
+            if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
+                continue  # chart sheets and macro sheets hold no table
+            sheet = book.get_sheet_by_name(meta.name)
+            grid = _grid_from_sheet(name, sheet)
+            if grid is not None:
+                grids.append(grid)
+    except FileUnreadable:
+        raise
+    except PasswordError:
+        raise FileUnreadable(name, *ENCRYPTED_MESSAGE) from None
+    except Exception as err:  # calamine's own errors: XmlError, ZipError, CalamineError...
+        raise FileUnreadable(name, f"the workbook cannot be read ({_one_line(err)})",
+                             RESAVE) from None
+    if scans:
+        _add_formula_notes(path, grids, scans)
+    return grids
+
+
+def _add_formula_notes(path: Path, grids: list[Grid], scans: dict) -> None:
+    by_sheet = {g.sheet: g for g in grids}
+    with zipfile.ZipFile(path) as zf:
+        for sheet, scan in scans.items():
+            grid = by_sheet.get(sheet)
+            if grid is None or not scan["formula"] or scan["size"] > FORMULA_SCAN_LIMIT:
+                continue
+            try:
+                grid.notes.extend(_formula_notes(zf, scan["part"]))
+            except Exception:
+                raise FileUnreadable(f"{path.name}#{sheet}", "the sheet's XML is damaged or "
+                                     "declares XML entities", RESAVE) from None
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(str(err).split())[:200] or type(err).__name__
+
+
+def _grid_from_sheet(name: str, sheet) -> Grid | None:
+    if sheet.start is None or sheet.height == 0 or sheet.width == 0:
+        return None
+    row0, col0 = sheet.start
+    rows, cols = row0 + sheet.height, col0 + sheet.width
+    if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+        raise FileUnreadable(
+            f"{name}#{sheet.name}", f"the sheet uses {rows:,} rows x {cols:,} columns, over "
+            f"the limit of {MAX_CELLS:,} cells", "delete the unused rows and columns (or split "
+            "the sheet) and send it again")
+    values = sheet.to_python()
+    cells = _frame(values, row0, col0, rows, cols)
+    if cells is None:
+        return None
+    merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+    return Grid(name, sheet.name, cells, merged, [])
+
+
+def _frame(values: list[list], row0: int, col0: int, rows: int, cols: int) -> pd.DataFrame | None:
+    """List of lists (used range) -> object DataFrame from A1, ``""`` -> None."""
+    body = np.empty((len(values), cols - col0), dtype=object)
+    body[:] = values  # one C-level copy; no per-cell Python loop
+    body[body == ""] = None  # calamine reports empty cells as ""
+    if not np.any(body != None):  # noqa: E711 - elementwise comparison on an object array
+        return None  # formatting only
+    if row0 or col0:
+        full = np.full((rows, cols), None, dtype=object)
+        full[row0:, col0:] = body
+        body = full
+    return pd.DataFrame(body, dtype=object, copy=False)
+
+
+# --- csv ----------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path) -> list[Grid]:
+    name = path.name
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise FileUnreadable(name, f"the CSV file is {size:,} bytes, over the limit of "
+                             f"{MAX_CSV_BYTES:,}", "split it into smaller files")
+    data = path.read_bytes()
+    text = _decode(name, data)
+    if "\x00" in text:
+        raise FileUnreadable(name, "the file is neither a workbook nor a text (CSV) file",
+                             "send it as .xlsx, .xls or .csv")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # mixed line endings -> \n
+    delimiter = _sniff_delimiter(text)
+    rows = []
+    width = 0
+    ncells = 0
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(row)
+            width = max(width, len(row))
+            ncells += len(row)
+            if len(rows) > MAX_ROWS or width > MAX_COLS or ncells > MAX_CELLS:
+                raise FileUnreadable(name, f"the CSV has more than {MAX_ROWS:,} rows, "
+                                     f"{MAX_COLS:,} columns or {MAX_CELLS:,} cells",
+                                     "split it into smaller files")
+    except csv.Error as err:
+        raise FileUnreadable(name, f"the CSV cannot be parsed ({err})",
+                             "save it again from Excel as CSV UTF-8") from None
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()  # trailing blank lines
+    if not any(c.strip() for row in rows for c in row):
+        return []
+    body = np.full((len(rows), width), None, dtype=object)
+    for i, row in enumerate(rows):
+        body[i, : len(row)] = [c if c != "" else None for c in row]
+    return [Grid(name, path.stem, pd.DataFrame(body, dtype=object, copy=False), [], [])]
+
+
+def _decode(name: str, data: bytes) -> str:
+    """Bytes -> text, deterministically: BOMs, strict UTF-8, strict GB18030, then detection."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                break
+    for enc in ("utf-8", "gb18030"):  # gb18030 is a superset of GBK and GB2312
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1 << 20]).best()
+    if best is not None:
+        try:
+            return data.decode(best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise FileUnreadable(name, "the file is neither a workbook nor readable text",
+                         "send it as .xlsx, .xls or CSV UTF-8")
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Comma, tab or semicolon: the one that most lines use consistently (the widest wins).
+
+    >>> _sniff_delimiter("a;b;c\\n1;2;3\\n"), _sniff_delimiter("t\\na\\tb\\n1\\t2\\n")
+    (';', '\\t')
+    >>> _sniff_delimiter("title\\na,b\\n")
+    ','
+    """
+    lines = [ln for ln in text[:200_000].split("\n")[:200] if ln.strip()]
+    best, best_score = ",", 0
+    for delim in (",", "\t", ";"):
+        counts = [ln.count(delim) for ln in lines]
+        used = [c for c in counts if c]
+        if not used:
+            continue
+        # lines that split into the most common number of fields (>1), weighted by width
+        top = max(set(used), key=used.count)
+        score = used.count(top) * (top + 1)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
