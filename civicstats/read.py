@@ -11,7 +11,8 @@ The format is taken from the file's first bytes, never from its extension:
   the zip directory for bombs and the XML for entity declarations;
 * ``D0 CF 11 E0`` (OLE2) -> legacy xls, or an *encrypted* xlsx (Office wraps
   those in an OLE2 container with an ``EncryptionInfo`` stream) -> refused;
-* anything else that decodes as text -> csv (all cells stay strings).
+* anything else that decodes as text -> csv (all cells stay strings), unless
+  its name says .xlsx/.xls (then it is refused: often a web page saved as .xls).
 
 Cell values are ``str``, ``float``, ``int``, ``bool``, ``datetime.date`` /
 ``datetime.datetime`` / ``datetime.time`` / ``datetime.timedelta``, or
@@ -63,6 +64,7 @@ ENCRYPTED_MESSAGE = (
     "the workbook is password-protected",
     "remove the password in Excel (File > Info > Protect Workbook) and send it again",
 )
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx")
 RESAVE = "open it in Excel, save it as .xlsx and send it again"
 
 
@@ -144,7 +146,7 @@ def read_grids(path) -> list[Grid]:
     name = path.name
     try:
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            head = fh.read(16)
     except IsADirectoryError:
         raise FileUnreadable(name, "this is a folder, not a file", "give the path of a file") from None
     except OSError as err:
@@ -154,12 +156,32 @@ def read_grids(path) -> list[Grid]:
         raise FileUnreadable(name, "the file is empty (0 bytes)", "send the file again")
     if head.startswith(ZIP_MAGIC):
         return _read_xlsx(path)
-    if head == OLE2_MAGIC:
+    if head.startswith(OLE2_MAGIC):
         return _read_ole2(path)
     if head[:4] in (b"PK\x05\x06", b"PK\x07\x08"):
         raise FileUnreadable(name, "the file is an empty or split zip archive, not a workbook",
                              RESAVE)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        kind = _describe(head)
+        raise FileUnreadable(name, f"the file is named {path.suffix} but is not a workbook "
+                             f"(it {kind})", RESAVE)
     return _read_csv(path)
+
+
+def _describe(head: bytes) -> str:
+    """What a non-workbook file looks like, for the message.
+
+    >>> _describe(b"<html><b"), _describe(b"%PDF-1.7"), _describe(b"a,b,c\n")
+    ('looks like a web page (HTML)', 'looks like a PDF', 'looks like text or CSV')
+    """
+    low = head.lstrip().lower()
+    if low.startswith((b"<html", b"<!doc", b"<table", b"<?xml")):
+        return "looks like a web page (HTML)" if not low.startswith(b"<?xml") else "is XML"
+    if low.startswith(b"%pdf"):
+        return "looks like a PDF"
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "holds binary data of an unknown kind"
+    return "looks like text or CSV"
 
 
 # --- workbooks ----------------------------------------------------------------------------
@@ -257,8 +279,9 @@ def _check_no_dtd(name: str, zf: zipfile.ZipFile) -> None:
                         "which Excel never writes; it was not read", RESAVE)
 
 
-_WIDE_OR_TALL = re.compile(rb'\br="([A-Z]{2,3})(\d+)"|\br="[A-Z](\d{6,})"')
-_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+# Patterns start with a literal so that re skips ahead in C (7x faster than a leading \b).
+_WIDE_OR_TALL = re.compile(rb'r="(?:([A-Z]{2,3})(\d+)|[A-Z](\d{6,}))"')
+_ROW = re.compile(rb'<row [^>]*?r="(\d+)"')
 
 
 def _scan_sheet_xml(name: str, sheet: str, zf: zipfile.ZipFile, part: str) -> dict:
