@@ -171,7 +171,7 @@ def read_grids(path) -> list[Grid]:
 def _describe(head: bytes) -> str:
     """What a non-workbook file looks like, for the message.
 
-    >>> _describe(b"<html><b"), _describe(b"%PDF-1.7"), _describe(b"a,b,c\n")
+    >>> _describe(b"<html><b"), _describe(b"%PDF-1.7"), _describe(b"a,b,c\\n")
     ('looks like a web page (HTML)', 'looks like a PDF', 'looks like text or CSV')
     """
     low = head.lstrip().lower()
