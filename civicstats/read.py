@@ -400,24 +400,27 @@ def _grid_from_sheet(name: str, sheet) -> Grid | None:
             f"{name}#{sheet.name}", f"the sheet uses {rows:,} rows x {cols:,} columns, over "
             f"the limit of {MAX_CELLS:,} cells", "delete the unused rows and columns (or split "
             "the sheet) and send it again")
-    values = sheet.to_python()
-    cells = _frame(values, row0, col0, rows, cols)
+    merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+    # a merged range may reach past the last cell with a value: the grid covers it too
+    rows = min(max([rows] + [r1 + 1 for _, _, r1, _ in merged]), MAX_ROWS)
+    cols = min(max([cols] + [c1 + 1 for _, _, _, c1 in merged]), MAX_COLS)
+    merged = [m for m in merged if m[2] < rows and m[3] < cols]
+    cells = _frame(sheet.to_python(), row0, col0, rows, cols)
     if cells is None:
         return None
-    merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
     return Grid(name, sheet.name, cells, merged, [])
 
 
 def _frame(values: list[list], row0: int, col0: int, rows: int, cols: int) -> pd.DataFrame | None:
     """List of lists (used range) -> object DataFrame from A1, ``""`` -> None."""
-    body = np.empty((len(values), cols - col0), dtype=object)
+    body = np.empty((len(values), len(values[0]) if values else 0), dtype=object)
     body[:] = values  # one C-level copy; no per-cell Python loop
     body[body == ""] = None  # calamine reports empty cells as ""
     if not np.any(body != None):  # noqa: E711 - elementwise comparison on an object array
         return None  # formatting only
-    if row0 or col0:
+    if body.shape != (rows, cols):
         full = np.full((rows, cols), None, dtype=object)
-        full[row0:, col0:] = body
+        full[row0 : row0 + body.shape[0], col0 : col0 + body.shape[1]] = body
         body = full
     return pd.DataFrame(body, dtype=object, copy=False)
 
