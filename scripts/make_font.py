@@ -183,7 +183,7 @@ def _rename(font, style: str) -> None:
     values = {
         1: FAMILY, 2: style, 3: f"2.004;CIVICSTATS;{postscript}", 4: full, 6: postscript,
         16: FAMILY, 17: style,
-        5: f"Version 2.004; subset of Noto Sans CJK SC for civicstats charts",
+        5: "Version 2.004; subset of Noto Sans CJK SC for civicstats charts",
     }
     name.names = [r for r in name.names if r.nameID not in values and r.nameID not in (7, 16, 17)]
     for name_id, value in values.items():
