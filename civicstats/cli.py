@@ -44,6 +44,120 @@ def published():
     click.echo(f"{len(pub)} published figures; source: data/published/seed_figures.csv")
 
 
+# -- ingest / status / export (civicstats.store) --------------------------------
+
+STORE_OPTION = click.option(
+    "--store", type=click.Path(dir_okay=False, path_type=str), default=None,
+    help="The DuckDB store file (default: $CIVICSTATS_STORE or data/processed/civicstats.duckdb).")
+
+
+@app.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@STORE_OPTION
+@click.option("--domain", type=click.Choice(["partners", "childcare", "volunteers"]),
+              default=None, help="The domain of every file (default: inferred per file).")
+def ingest_cmd(paths, store, domain):
+    """Clean files (or folders, recursively) and load them into the store, idempotently.
+
+    Prints one line per file: ingested N records, unchanged (same content already loaded),
+    rejected K cells (the rest loaded), or failed (nothing loaded). Exit 0 all loaded or
+    unchanged; 1 some cells rejected; 2 a file could not be opened or loaded, the store is in
+    use by another civicstats process for longer than $CIVICSTATS_STORE_TIMEOUT seconds
+    (default 30), or usage.
+    """
+    from civicstats import config
+    from civicstats import store as st
+
+    outcomes = st.ingest(list(paths), store=store, domain=domain,
+                         progress=lambda o: click.echo(o.line()))
+    counts = {k: sum(o.outcome == k for o in outcomes)
+              for k in ("ok", "rejected-cells", "unchanged", "failed")}
+    click.echo(f"{len(outcomes)} files: {counts['ok']} ingested, {counts['rejected-cells']} with "
+               f"rejected cells, {counts['unchanged']} unchanged, {counts['failed']} failed; "
+               f"store {config.store_path(store)}")
+    raise SystemExit(max((o.exit_code for o in outcomes), default=0))
+
+
+@app.command("status")
+@STORE_OPTION
+def status_cmd(store):
+    """Per domain and month: areas reporting, files, last ingest, open errors and warnings."""
+    from civicstats import config
+    from civicstats import store as st
+
+    table = st.status(store=store)
+    if table.empty:
+        click.echo(f"the store {config.store_path(store)} holds no records yet; "
+                   "run `civicstats ingest data/raw` first")
+        return
+    shown = table.assign(last_ingest=table["last_ingest"].dt.strftime("%Y-%m-%d %H:%M"))
+    click.echo(shown.to_string(index=False))
+    log = st.ingests(store=store)
+    failed = log[log["outcome"] == "failed"].drop_duplicates("path", keep="last")
+    loaded = set(log.loc[log["outcome"].isin(["ok", "rejected-cells"]), "path"])
+    for row in failed.itertuples():
+        if row.path not in loaded:
+            click.echo(f"failed, not loaded: {row.path}: {row.message}")
+
+
+@app.command("export")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), required=True,
+              help="parquet: a folder partitioned by domain and period; csv: one file.")
+@click.argument("out", type=click.Path(path_type=str))
+@STORE_OPTION
+def export_cmd(fmt, out, store):
+    """Write the current records to OUT so that other tools can use them."""
+    from civicstats import store as st
+
+    n = st.export(fmt, out, store=store)
+    click.echo(f"{n} current records written to {out} ({fmt})")
+
+
+# -- clean (owner: cleaning engine) --------------------------------------------
+
+
+@app.command("clean")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--domain", type=click.Choice(["partners", "childcare", "volunteers"]),
+              help="What the file holds; inferred from the path or headers when left out.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Write the tidy records to this CSV.")
+@click.option("--issues", "issues_out", type=click.Path(dir_okay=False), help="Write the issues to this CSV.")
+@click.option("--area", help="The area when the table names none (a community, street or 萧山区).")
+@click.option("--period", help="The month (YYYY-MM) when the table names none.")
+@click.option("--strict", is_flag=True, help="Any error: exit 1 and write no records.")
+def clean_command(file, domain, out, issues_out, area, period, strict):
+    """Clean one workbook or CSV into tidy records and issues.
+
+    Exit 0 no errors, 1 some cells rejected (the rest written; under --strict
+    nothing written), 2 file unreadable or bad arguments.
+    """
+    from civicstats.clean import clean, records_for_csv
+    from civicstats.csvsafe import write_csv
+
+    result = clean(file, domain, area=area, period=period, strict=strict)
+    records, issues = result.records, result.issues
+    errors = int((issues.severity == "error").sum())
+    if issues_out:
+        write_csv(issues, issues_out)
+    if out and not (strict and errors):
+        write_csv(records_for_csv(records), out)
+    if not out or (strict and errors):
+        click.echo(f"{len(records)} records from {file} ({result.domain})")
+        for measure, n in records.measure.value_counts(sort=False).items():
+            if n:
+                click.echo(f"  {measure:<24} {n}")
+        click.echo(f"{len(issues)} issues ({errors} errors, {len(issues) - errors} warnings)")
+        for rule, n in issues.rule.value_counts().items():
+            click.echo(f"  {rule:<24} {n}")
+    for row in issues[issues.severity == "error"].head(10).itertuples():
+        err(f"{row.source}: {row.rule}: {row.message}")
+    if errors > 10:
+        err(f"... and {errors - 10} more errors" + ("" if issues_out else "; pass --issues FILE to list them all"))
+    if strict and errors:
+        err(f"--strict: {errors} errors, nothing written")
+    raise SystemExit(1 if errors else 0)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and, when called as a script, exit with) its exit code."""
     try:
