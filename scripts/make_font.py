@@ -117,7 +117,7 @@ def chars_needed(text: str) -> set[str]:
     """The printable characters of a text (controls, format marks and private use left out).
 
     >>> sorted(chars_needed("天悦\\n社区 A\\u200b"))
-    [' ', 'A', '天', '悦', '区', '社']
+    [' ', 'A', '区', '天', '悦', '社']
     """
     return {c for c in text if c.isprintable() and not re.match(r"[\u200b-\u200f\ue000-\uf8ff\ufeff]", c)}
 
