@@ -1,0 +1,661 @@
+"""The three domains: a workbook in, tidy records and cell-level issues out.
+
+``clean(path, domain)`` reads every sheet (``read.read_grids``), finds each
+sheet's table (``table.find_table``) by the vocabulary, and turns every
+measure cell of the domain into one record (contract 1) or one issue
+(contract 2). Work is done a whole column at a time.
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "partners_2023-09.csv"
+>>> _ = p.write_text("天悦社区2023年9月合伙人统计\\n社区,居民合伙人,团体合伙人,备注\\n"
+...                  "天悦社区,20,35余,\\n合计,20,30,\\n", encoding="utf-8")
+>>> records, issues, domain = clean(p)
+>>> records[["area", "period", "measure", "value", "qualifier"]].astype(str).values.tolist()
+[['天悦社区', '2023-09', 'resident_partners', '20.0', 'exact'], ['天悦社区', '2023-09', 'group_partners', '35.0', 'at_least']]
+>>> records.source.tolist()
+['partners_2023-09.csv#partners_2023-09!B3', 'partners_2023-09.csv#partners_2023-09!C3']
+>>> issues[["source", "rule"]].to_dict("records")
+[{'source': 'partners_2023-09.csv#partners_2023-09!D2', 'rule': 'unknown_column'}, {'source': 'partners_2023-09.csv#partners_2023-09!C4', 'rule': 'total_mismatch'}]
+
+Decisions worth knowing:
+
+- Header names are matched most-specific first: the whole flattened name
+  ("志愿者服务人数及时长统计/儿童/人数"), its tails ("儿童/人数", "人数"), the
+  parent with the leaf ("志愿者服务人数及时长统计/人数"), then each part from
+  the bottom up. Parts between the matched parent and leaf ("儿童") and parts
+  below a matched part ("志愿者人数/男") become the record's ``group`` (joined
+  to the row's own group with ``/``).
+- A "其中：…" column is the part of the column before it (or of its merged
+  parent): ``vocab.inclusive_parts()`` names its measure; other "其中" parts
+  (其中：党员) are unknown columns.
+- A header column containing 合计/小计 ("…/合计/人数") is a total column: when
+  columns with the same measure exist beside it, it is skipped (with a
+  warning) and its parts are loaded; else it is the measure itself.
+- Total rows are checked as intervals: an ``at_least`` value is a lower bound,
+  ``at_most`` an upper bound; a ``total_mismatch`` error is raised only when
+  the stated total cannot be the sum of its parts (stated 30 with parts
+  "20余" + 5 is fine; stated 20 is not). Approximate (``约``) values are not
+  checked. Scope: a total whose label names a value of a context column
+  ("北干街道小计") sums the rows with that value; another 小计 sums the rows
+  since the previous total row; 合计/总计 sum every data row of the table.
+- ``total_mismatch``, ``missing_area``, ``missing_period``, ``bad_period``,
+  ``no_table`` and unreadable values are errors; ``unknown_column``,
+  ``unknown_area`` and notes from reading are warnings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from civicstats import DOMAINS, table, vocab
+from civicstats.errors import UsageError
+from civicstats.read import Grid, read_grids, source
+from civicstats.values import (
+    find_period_in,
+    find_year_in,
+    parse_periods,
+    parse_value,
+    parse_values,
+)
+
+RECORD_COLUMNS = ["area", "group", "period", "measure", "value", "qualifier", "source"]
+"""Contract 1: the columns of a tidy record, in order."""
+ISSUE_COLUMNS = ["source", "severity", "rule", "raw", "message"]
+"""Contract 2: the columns of an issue row, in order."""
+QUALIFIERS = ["exact", "at_least", "approx", "at_most"]
+NOT_COUNTS = frozenset({"service_hours", "funds_yuan"})
+"""Measures that may be fractional (hours, money); every other measure is a count."""
+
+DOMAIN_WORDS = {
+    "partners": ("partners", "合伙人"),
+    "childcare": ("childcare", "托位", "托育"),
+    "volunteers": ("volunteers", "志愿"),
+}
+"""Words in a file or folder name that tell the domain."""
+
+_QIZHONG = re.compile(r"^其中[:：]?(.*)$")
+_UNIT_PART = re.compile(r"^[(（]?(单位[:：]?)?(人|个|家|名|元|万元|小时|人次|户|项|支|%|‰)[)）]?$")
+_TOTAL_LABEL_NOISE = re.compile(r"合计|总计|小计|总数|总和|^总|[:：\s]")
+
+
+class CleanResult(NamedTuple):
+    """What :func:`clean` returns: tidy records, issues, and the domain used."""
+
+    records: pd.DataFrame
+    issues: pd.DataFrame
+    domain: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """What a flattened header names: a measure, a context field, a 其中 part, or nothing."""
+
+    kind: str | None  # "measure" | "context" | "part" | None
+    domain: str = ""
+    name: str = ""  # measure id or context field
+    rank: int = 0
+    label: str = ""  # sub-unit named by other header parts (becomes part of ``group``)
+    total: bool = False  # a 合计/小计 part sits in the header
+
+
+@lru_cache(maxsize=4096)
+def resolve(parts: tuple[str, ...]) -> Column:
+    """What a header (its parts from top to bottom) names.
+
+    >>> resolve(("志愿者服务人数及时长统计", "儿童", "人数"))
+    Column(kind='measure', domain='volunteers', name='volunteers', rank=0, label='儿童', total=False)
+    >>> resolve(("已完成新增托位", "其中：普惠托位")).name
+    'inclusive_slots_added'
+    >>> resolve(("社区名称",)).kind, resolve(("序号",)).kind, resolve(("其中：普惠",)).kind
+    ('context', None, 'part')
+    """
+    norm = tuple(vocab.normalize_text(p) for p in parts)
+    if not norm:
+        return Column(None)
+    qz = _QIZHONG.match(norm[-1])
+    if qz:
+        if qz.group(1) and (hit := vocab.header_to_measure(qz.group(1))):
+            return Column("measure", hit[0], hit[1])
+        if len(norm) > 1:
+            parent = resolve(parts[:-1])
+            if parent.kind == "measure":
+                inc = vocab.inclusive_parts().get(parent.name)
+                return Column("measure", parent.domain, inc) if inc else Column(None, parent.domain)
+        return Column("part")
+    n = len(norm)
+    candidates = [(tuple(range(i, n)), "/".join(norm[i:])) for i in range(n)]  # whole name, tails
+    if n > 2:
+        candidates.append(((0, n - 1), f"{norm[0]}/{norm[-1]}"))  # parent + leaf
+    candidates += [((i,), norm[i]) for i in reversed(range(n))]  # single parts, bottom up
+    for used, key in candidates:
+        hit = vocab.header_to_measure(key)
+        ctx = None if hit else vocab.header_to_context(key)
+        if not (hit or ctx):
+            continue
+        rest = [
+            norm[i]
+            for i in range(n)
+            if i not in used and (i > min(used) or (len(used) > 1 and i < max(used)))
+        ]
+        total = any(table.TOTAL_WORDS.search(p) for i, p in enumerate(norm) if i not in used)
+        label = "/".join(p for p in rest if not table.TOTAL_WORDS.search(p) and not _UNIT_PART.match(p))
+        if hit:
+            return Column("measure", hit[0], hit[1], label=label, total=total)
+        return Column("context", "", ctx[0], rank=ctx[1], total=total)
+    return Column(None)
+
+
+def _known(parts: tuple[str, ...]) -> bool:
+    return resolve(parts).kind is not None
+
+
+# ----------------------------------------------------------------------------- public
+
+
+def clean(path, domain: str | None = None, *, area=None, period=None, strict: bool = False) -> CleanResult:
+    """Clean one workbook or CSV: tidy records (contract 1) and issues (contract 2).
+
+    ``domain`` None infers it from the path (partners/childcare/volunteers or
+    合伙人/托位/托育/志愿 in a folder or file name), else from the headers.
+    ``area`` / ``period`` ('YYYY-MM') fill in what the table does not say.
+    ``strict=True`` returns no records when there is any error.
+    Raises :class:`~civicstats.errors.FileUnreadable` when the file cannot be
+    opened, :class:`~civicstats.errors.UsageError` for bad arguments.
+    """
+    path = Path(path)
+    if domain is not None and domain not in DOMAINS:
+        raise UsageError("--domain", f"unknown domain {domain!r}", f"use one of {', '.join(DOMAINS)}")
+    if period is not None:
+        period = _check_period(period)
+    grids = read_grids(path)
+    if not grids:
+        from civicstats.errors import FileUnreadable
+
+        raise FileUnreadable(path.name, "the file holds no cell with a value",
+                             "check that this is the right file and send it again")
+    domain = domain or infer_domain(path, grids)
+    issues: list[pd.DataFrame] = []
+    records: list[pd.DataFrame] = []
+    area_opt, area_names = None, {}
+    if area is not None and str(area).strip():
+        area_opt = vocab.canonical_area(area)
+        if area_opt is None:
+            area_opt = table.text(area)
+            area_names[area_opt] = "--area"
+    tables = 0
+    for grid in grids:
+        recs, iss, found = _clean_grid(grid, domain, area_opt, period, area_names)
+        tables += found
+        records += recs
+        issues += iss
+        if grid.notes:
+            issues.append(_issues([f"{grid.file}#{grid.sheet}!{a}" for a, _, _ in grid.notes], "warning",
+                                  [r for _, r, _ in grid.notes], "", [m for _, _, m in grid.notes]))
+    if not tables:
+        issues.append(_issues([source(grids[0], 0, 0)], "error", "no_table", "",
+                              f"no sheet has a header row naming a {domain} measure "
+                              f"({', '.join(vocab.domain_measures(domain))}); check the domain, "
+                              "or add the header variant to civicstats/vocab/measures.csv"))
+    for name, src in area_names.items():
+        if vocab.canonical_area(name) is None:
+            issues.append(_issues([src], "warning", "unknown_area", name,
+                                  f"'{name}' is not in data/reference/areas.csv; kept as written. "
+                                  "Fix the spelling or add the area (or an alias) to areas.csv"))
+    out = _records_frame(records)
+    iss = _issues_frame(issues)
+    if strict and (iss.severity == "error").any():
+        out = out.iloc[0:0]
+    return CleanResult(out, iss, domain)
+
+
+def infer_domain(path, grids: list[Grid]) -> str:
+    """The domain named in the path (file name first), else the one whose headers match most."""
+    for part in reversed(Path(path).parts):
+        low = part.lower()
+        hits = [d for d, words in DOMAIN_WORDS.items() if any(w in low for w in words)]
+        if len(hits) == 1:
+            return hits[0]
+    counts = dict.fromkeys(DOMAINS, 0)
+    for grid in grids:
+        t = table.find_table(grid.cells, grid.merged, _known)
+        if t is None:
+            continue
+        for parts in t.names.values():
+            col = resolve(parts)
+            if col.kind == "measure":
+                counts[col.domain] += 1
+    best = max(counts, key=counts.get)
+    if counts[best] == 0:
+        raise UsageError(Path(path).name, "cannot tell the domain", "pass --domain")
+    return best
+
+
+def _check_period(period) -> str:
+    text = str(period).strip()
+    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text):
+        raise UsageError("--period", f"'{period}' is not a month", "write it as YYYY-MM, e.g. 2023-09")
+    return text
+
+
+# ----------------------------------------------------------------------------- one sheet
+
+
+def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict):
+    """Records and issues of one sheet, and 1 when it held a table of the domain (else 0)."""
+    cells = grid.cells
+    t = table.find_table(cells, grid.merged, _known)
+    if t is None:
+        return [], [], 0
+    cols = {c: resolve(parts) for c, parts in t.names.items()}
+    # a bare "其中" column is the part of the measure to its left
+    last_measure = None
+    for c in sorted(cols):
+        col = cols[c]
+        if col.kind == "part":
+            inc = vocab.inclusive_parts().get(last_measure.name) if last_measure else None
+            cols[c] = Column("measure", last_measure.domain, inc) if inc else Column(None)
+        elif col.kind == "measure":
+            last_measure = col
+    issues = []
+    measure_cols, context_cols = {}, {}
+    wanted = {c for c, col in cols.items() if col.kind == "measure" and col.domain == domain}
+    for c in sorted(cols):
+        col = cols[c]
+        if c in wanted and col.total and any(
+            cols[o].name == col.name and not cols[o].total for o in wanted if o != c
+        ):
+            issues.append(_unknown_column(grid, t, c, "is a total column; its parts are loaded instead"))
+        elif c in wanted:
+            measure_cols[c] = col
+        elif col.kind == "context" and not col.total:
+            context_cols[c] = col
+        elif col.kind == "measure":
+            issues.append(_unknown_column(grid, t, c, f"is a {col.domain} measure, not a {domain} one"))
+        else:
+            issues.append(_unknown_column(grid, t, c, "is not in the vocabulary"))
+    if not measure_cols:
+        return [], issues, 0
+
+    label_cols = [c for c in range(cells.shape[1]) if c not in measure_cols]
+    totals = table.total_rows(cells, t.body, label_cols)
+    rows = np.setdiff1d(t.body, totals.row.to_numpy(dtype=int))
+    rows = _drop_repeated_headers(cells, rows, t, measure_cols)
+
+    blocks = _blocks(t, measure_cols, context_cols)
+    records = []
+    fallback = _fallbacks(grid, t, area_opt, period_opt)
+    for block_measures, block_context in blocks:
+        recs, iss = _clean_block(grid, t, rows, totals, block_measures, block_context, fallback, area_names)
+        records += recs
+        issues += iss
+    return records, issues, 1
+
+
+def _unknown_column(grid, t, c, why) -> pd.DataFrame:
+    name = t.name(c)
+    row = max(r for r in t.header if table.text(grid.cells.iat[r, c]) or r == t.header.start)
+    return _issues([source(grid, row, c)], "warning", "unknown_column", name,
+                   f"column '{name}' {why}; it is skipped. If it should be read, add the header "
+                   "to civicstats/vocab/measures.csv or context.csv")
+
+
+def _drop_repeated_headers(cells, rows, t, measure_cols) -> np.ndarray:
+    """Rows that repeat the header (a printed page break) are not data."""
+    if len(rows) == 0:
+        return rows
+    hits = np.zeros(len(rows), dtype=int)
+    for c in measure_cols:
+        last = t.names[c][-1]
+        hits += cells.iloc[rows, c].map(lambda v, last=last: isinstance(v, str) and v.strip() == last).to_numpy()
+    return rows[~((hits > 0) & (hits * 2 >= len(measure_cols)))]
+
+
+def _blocks(t, measure_cols, context_cols):
+    """Split a two-up layout (the header repeated side by side) into blocks of columns."""
+    named = sorted(t.names)
+    first = t.names[named[0]]
+    starts = [c for c in named if t.names[c] == first]
+    bounds = [*starts, math.inf]
+    out = []
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        m = {c: v for c, v in measure_cols.items() if lo <= c < hi}
+        x = {c: v for c, v in context_cols.items() if lo <= c < hi}
+        if m:
+            out.append((m, x))
+    before = {c: v for c, v in measure_cols.items() if c < bounds[0]}
+    if before:  # measures left of the first repeated name belong to the first block
+        out[0][0].update(before) if out else out.append((before, context_cols))
+    return out
+
+
+@dataclass
+class _Fallback:
+    area: str | None
+    period: str | None
+    year: int | None
+    area_source: str
+    period_source: str
+
+
+def _fallbacks(grid: Grid, t, area_opt, period_opt) -> _Fallback:
+    """Area and period for rows that do not say: option, else sheet name, else title rows."""
+    title = " ".join(t.above)
+    year = find_year_in(title) or find_year_in(grid.sheet) or find_year_in(Path(grid.file).stem)
+    area = area_opt or vocab.find_area_in(grid.sheet) or vocab.find_area_in(title)
+    period = (period_opt or find_period_in(grid.sheet, default_year=year)
+              or find_period_in(title, default_year=year))
+    return _Fallback(area, period, year, "--area" if area_opt else "sheet/title",
+                     "--period" if period_opt else "sheet/title")
+
+
+def _context(grid, rows, cols: dict, merged) -> tuple[np.ndarray, int | None]:
+    """One text per row from the context columns of one field, highest rank first; "" if none."""
+    out = np.full(len(rows), "", dtype=object)
+    first = None
+    for c, _ in sorted(cols.items(), key=lambda kv: (-kv[1].rank, kv[0])):
+        first = c if first is None else first
+        vals = table.fill_down_merged(grid.cells, merged, c, rows).map(table.text).to_numpy(dtype=object)
+        out = np.where(out == "", vals, out)
+    return out, first
+
+
+def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_names):
+    cells = grid.cells
+    issues = []
+    by_field = {f: {c: v for c, v in context.items() if v.name == f} for f in ("area", "group", "period", "year")}
+
+    parsed = {c: parse_values(cells.iloc[rows, c], count=col.name not in NOT_COUNTS) for c, col in measures.items()}
+    has_value = np.zeros(len(rows), dtype=bool)
+    for p in parsed.values():
+        has_value |= p.value.notna().to_numpy()
+
+    # area: column (community over street), else --area / sheet / title
+    area, area_col = _context(grid, rows, by_field["area"], grid.merged)
+    if fb.area:
+        area = np.where(area == "", fb.area, area)
+    ok = has_value.copy()
+    if area_col is None and not fb.area:
+        if has_value.any():
+            issues.append(_issues([_first_value_source(grid, rows, parsed, has_value)], "error", "missing_area", "",
+                                  "the table names no area (no 社区/街道 column, and the sheet name and title "
+                                  "name no known area); pass --area or add an area column"))
+        return [], issues
+    missing = has_value & (area == "")
+    if missing.any():
+        issues.append(_issues(_sources(grid, rows[missing], area_col), "error", "missing_area", "",
+                              "this row has numbers but no area; fill in the area cell (or pass --area)"))
+        ok &= ~missing
+    area = _canonical_areas(grid, rows, area, area_col, ok, area_names)
+
+    group, _ = _context(grid, rows, by_field["group"], grid.merged)
+
+    period, bad = _periods(grid, rows, by_field, fb)
+    if period is None:
+        if has_value.any():
+            issues.append(_issues([_first_value_source(grid, rows, parsed, has_value)], "error", "missing_period",
+                                  "", "the table has no period column and neither the sheet name nor the title "
+                                  "names a month; pass --period YYYY-MM or add a 月份 column"))
+        return [], issues
+    if bad is not None:
+        issues += bad(ok & (period == ""), ok)
+    ok &= period != ""
+
+    records = []
+    for c, col in measures.items():
+        p = parsed[c]
+        value = p.value.to_numpy()
+        rule = p.rule.to_numpy(dtype=object)
+        problem = pd.notna(rule)
+        if problem.any():
+            raw = cells.iloc[rows[problem], c].map(table.text).to_numpy(dtype=object)
+            sev = np.where(np.isnan(value[problem]), "error", "warning")
+            issues.append(_issues(_sources(grid, rows[problem], c), sev, rule[problem], raw,
+                                  p.message.to_numpy(dtype=object)[problem]))
+        keep = ok & ~np.isnan(value)
+        if not keep.any():
+            continue
+        g = group[keep]
+        if col.label:
+            g = np.where(g == "", col.label, g + "/" + col.label)
+        records.append(pd.DataFrame({
+            "area": area[keep], "group": g, "period": period[keep], "measure": col.name,
+            "value": value[keep], "qualifier": p.qualifier.to_numpy(dtype=object)[keep],
+            "source": _sources(grid, rows[keep], c),
+        }))
+    issues += _check_totals(grid, rows, totals, measures, parsed, by_field["area"])
+    return records, issues
+
+
+def _first_value_source(grid, rows, parsed, has_value) -> str:
+    i = int(np.argmax(has_value))
+    for c, p in parsed.items():
+        if not math.isnan(p.value.iat[i]):
+            return source(grid, int(rows[i]), c)
+    return source(grid, int(rows[i]), next(iter(parsed)))
+
+
+def _canonical_areas(grid, rows, area, area_col, ok, area_names) -> np.ndarray:
+    """Canonical names for known areas; unknown ones kept as written and remembered for a warning."""
+    uniq = pd.unique(area[ok])
+    mapping = {}
+    for name in uniq:
+        canon = vocab.canonical_area(name)
+        mapping[name] = canon or name
+        if canon is None and name not in area_names:
+            i = int(np.flatnonzero(ok & (area == name))[0])
+            area_names[name] = source(grid, int(rows[i]), area_col) if area_col is not None else "--area"
+    return np.array([mapping.get(a, a) for a in area], dtype=object) if len(area) else area
+
+
+def _periods(grid, rows, by_field, fb: _Fallback):
+    """Period per row ('' when none) and a callback making issues for rows without one.
+
+    Returns (None, None) when no row can have a period at all.
+    """
+    cols = by_field["period"]
+    if not cols:
+        if fb.period is None:
+            return None, None
+        return np.full(len(rows), fb.period, dtype=object), None
+    years = None
+    if by_field["year"]:
+        ycol = min(by_field["year"])
+        ycells = _carry_down(table.fill_down_merged(grid.cells, grid.merged, ycol, rows), rows)
+        years = pd.to_numeric(ycells.map(table.text), errors="coerce").to_numpy()
+    out = np.full(len(rows), "", dtype=object)
+    raw_first = None
+    for c in sorted(cols):
+        raw = _carry_down(table.fill_down_merged(grid.cells, grid.merged, c, rows), rows)
+        got = parse_periods(raw, default_year=fb.year).to_numpy(dtype=object).copy()
+        # a month number (1..12) takes the year column, else the title's year
+        num = pd.to_numeric(raw.map(lambda v: v if isinstance(v, int | float) and not isinstance(v, bool) else
+                                    (table.text(v).removesuffix("月") if isinstance(v, str) else None)),
+                            errors="coerce").to_numpy(dtype=float)
+        is_month = (num >= 1) & (num <= 12) & (num == np.floor(num))
+        yr = years if years is not None else np.full(len(rows), fb.year if fb.year else np.nan)
+        month_ok = is_month & ~np.isnan(yr)
+        if month_ok.any():
+            ym = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(yr[month_ok], num[month_ok], strict=True)]
+            got[month_ok] = ym
+        got = np.where(pd.isna(got), "", got)
+        out = np.where(out == "", got, out)
+        if raw_first is None:
+            raw_first = (c, raw.map(table.text).to_numpy(dtype=object))
+    if fb.period:
+        out = np.where(out == "", fb.period, out)
+
+    def bad(rows_without, _ok):
+        c, raw = raw_first
+        issues = []
+        unreadable = rows_without & (raw != "")
+        if unreadable.any():
+            issues.append(_issues(_sources(grid, rows[unreadable], c), "error", "bad_period", raw[unreadable],
+                                  "this is not a month; write it as 2023年9月 or 2023-09"))
+        blank = rows_without & (raw == "")
+        if blank.any():
+            issues.append(_issues(_sources(grid, rows[blank], c), "error", "missing_period", "",
+                                  "this row has numbers but no period; fill in the period cell "
+                                  "(or pass --period YYYY-MM)"))
+        return issues
+
+    return out, bad
+
+
+def _carry_down(values: pd.Series, rows: np.ndarray) -> pd.Series:
+    """Period/year cells carried down to the rows below them, up to the next blank row.
+
+    A month written once on top of its block of rows is a common layout, and
+    carrying a month down cannot move a number to another place (areas are
+    only filled down when merged).
+    """
+    block = np.concatenate([[0], np.cumsum(np.diff(rows) > 1)]) if len(rows) else np.zeros(0, dtype=int)
+    blank = values.map(lambda v: v is None or (isinstance(v, str) and not v.strip())
+                       or (isinstance(v, float) and v != v))
+    return values.where(~blank).groupby(block).ffill().astype(object).where(lambda s: s.notna(), None)
+
+
+# ----------------------------------------------------------------------------- totals
+
+
+def _interval(values: np.ndarray, quals: np.ndarray) -> tuple[float, float] | None:
+    """Lower and upper bound of a sum of qualified values; None when an estimate is in it."""
+    if (quals == "approx").any():
+        return None
+    lo = float(np.nansum(np.where(quals == "at_most", 0.0, values)))
+    hi = math.inf if (quals == "at_least").any() else float(np.nansum(values))
+    return lo, hi
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.DataFrame]:
+    """One total_mismatch issue per total cell whose stated figure cannot be the sum of its rows."""
+    if totals.empty or len(rows) == 0:
+        return []
+    issues = []
+    cells = grid.cells
+    area_text = {c: table.fill_down_merged(cells, grid.merged, c, rows).map(vocab.normalize_text).to_numpy(dtype=object)
+                 for c in area_cols}
+    total_positions = totals.row.to_numpy(dtype=int)
+    for tr, kind, label in totals.itertuples(index=False):
+        core = _TOTAL_LABEL_NOISE.sub("", vocab.normalize_text(label))
+        scope = None
+        if core:
+            for texts in area_text.values():
+                hit = texts == core
+                if hit.any():
+                    scope = hit
+                    break
+        if scope is None and kind == "subtotal":
+            prev = total_positions[total_positions < tr]
+            start = prev.max() if len(prev) else -1
+            scope = (rows > start) & (rows < tr)
+            if not scope.any():  # a subtotal above its rows: up to the next total row
+                nxt = total_positions[total_positions > tr]
+                end = nxt.min() if len(nxt) else math.inf
+                scope = (rows > tr) & (rows < end)
+        if scope is None:
+            scope = np.ones(len(rows), dtype=bool)
+        if not scope.any():
+            continue
+        for c, col in measures.items():
+            stated = parse_value(cells.iat[tr, c], count=col.name not in NOT_COUNTS)
+            if stated.value is None or stated.qualifier == "approx":
+                continue
+            p = parsed[c]
+            part_rules = p.rule.to_numpy(dtype=object)[scope]
+            part_values = p.value.to_numpy()[scope]
+            if (pd.notna(part_rules) & np.isnan(part_values)).any():
+                continue  # a part could not be read: the sum is unknown (that cell is an issue already)
+            bounds = _interval(part_values, p.qualifier.to_numpy(dtype=object)[scope])
+            if bounds is None:
+                continue
+            lo, hi = bounds
+            s_lo = stated.value if stated.qualifier in ("exact", "at_least") else 0.0
+            s_hi = math.inf if stated.qualifier == "at_least" else stated.value
+            eps = 1e-6 * max(1.0, abs(stated.value))
+            if s_hi < lo - eps or s_lo > hi + eps:
+                computed = _fmt(lo) if hi == lo else f"at least {_fmt(lo)}"
+                issues.append(_issues(
+                    [source(grid, int(tr), c)], "error", "total_mismatch", table.text(cells.iat[tr, c]),
+                    f"'{label}' states {_fmt(stated.value)} but the {int(scope.sum())} rows it sums "
+                    f"add up to {computed}; correct the total or the rows"))
+    return issues
+
+
+# ----------------------------------------------------------------------------- frames
+
+
+def _sources(grid: Grid, rows: np.ndarray, col: int) -> np.ndarray:
+    """``FILE#SHEET!CELL`` for many rows of one column, built column-wise."""
+    prefix = source(grid, 0, col)[:-1]  # "file#sheet!C"
+    return (prefix + pd.Series(np.asarray(rows) + 1).astype(str)).to_numpy(dtype=object)
+
+
+def _issues(src, severity, rule, raw, message) -> pd.DataFrame:
+    n = len(src)
+    return pd.DataFrame({
+        "source": list(src),
+        "severity": np.broadcast_to(np.asarray(severity, dtype=object), n).copy(),
+        "rule": np.broadcast_to(np.asarray(rule, dtype=object), n).copy(),
+        "raw": np.broadcast_to(np.asarray(raw, dtype=object), n).copy(),
+        "message": np.broadcast_to(np.asarray(message, dtype=object), n).copy(),
+    }, columns=ISSUE_COLUMNS)
+
+
+def _issues_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ISSUE_COLUMNS})
+    df = pd.concat(parts, ignore_index=True)
+    df["raw"] = df["raw"].fillna("").astype(str)
+    return df.astype({c: object for c in ISSUE_COLUMNS})
+
+
+def _records_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Typed records: period[M], categorical measure/qualifier, float64 value."""
+    parts = [p for p in parts if len(p)]
+    if parts:
+        df = pd.concat(parts, ignore_index=True)
+    else:
+        df = pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_COLUMNS})
+    months = df["period"].astype(str)
+    uniq = pd.unique(months)
+    idx = pd.PeriodIndex(list(uniq), freq="M") if len(uniq) else pd.PeriodIndex([], freq="M")
+    codes = pd.Categorical(months, categories=uniq).codes
+    df["period"] = pd.Series(idx.take(codes) if len(df) else idx, index=df.index)
+    measures = list(dict.fromkeys(vocab.measures().measure))
+    df["measure"] = pd.Categorical(df["measure"], categories=measures)
+    df["qualifier"] = pd.Categorical(df["qualifier"], categories=QUALIFIERS)
+    df["value"] = df["value"].astype("float64")
+    for c in ("area", "group", "source"):
+        df[c] = df[c].astype(object).fillna("").astype(str)
+    return df[RECORD_COLUMNS]
+
+
+def records_for_csv(records: pd.DataFrame) -> pd.DataFrame:
+    """Records as written to CSV: period ``YYYY-MM``, whole numbers without ``.0``.
+
+    >>> r = pd.DataFrame({"period": pd.PeriodIndex(["2023-09"] * 2, freq="M"), "value": [20.0, 2.5]})
+    >>> records_for_csv(r).to_dict("list")
+    {'period': ['2023-09', '2023-09'], 'value': ['20', '2.5']}
+    """
+    out = records.copy()
+    out["period"] = out["period"].astype(str)
+    v = out["value"].to_numpy(dtype=float)
+    whole = np.isfinite(v) & (v == np.floor(v)) & (np.abs(v) < 2**53)
+    text = out["value"].astype(str).to_numpy(dtype=object)
+    if whole.any():
+        text[whole] = v[whole].astype(np.int64).astype(str)
+    out["value"] = text
+    return out

@@ -1,0 +1,275 @@
+"""Find the table in a grid: the header band, one name per column, the body, totals and notes.
+
+This module knows nothing of measures: the caller passes ``known(parts)``, which
+says whether a flattened column name is in its vocabulary. The header band is
+the run of text rows (no numbers, no title, no note) near the top whose
+column names match the vocabulary best; merged cells are spread over their
+range first, so a parent header merged over two columns names both children.
+
+>>> import pandas as pd
+>>> cells = pd.DataFrame([
+...     ["2023年9月托位统计表", None, None],
+...     ["街道", "已完成新增托位", None],
+...     [None, None, "其中：普惠托位"],
+...     ["北干街道", 10, 6],
+...     ["合计", 10, 6],
+...     ["注：数据为初步统计", None, None],
+... ], dtype=object)
+>>> merged = [(0, 0, 0, 2), (1, 0, 2, 0), (1, 1, 2, 1), (1, 1, 1, 2)]
+>>> known = lambda parts: parts[-1] in ("街道", "已完成新增托位") or parts[-1].startswith("其中")
+>>> t = find_table(cells, merged, known)
+>>> t.header, t.names
+(range(1, 3), {0: ('街道',), 1: ('已完成新增托位',), 2: ('已完成新增托位', '其中：普惠托位')})
+>>> t.body.tolist(), t.above
+([3, 4], ['2023年9月托位统计表'])
+>>> total_rows(cells, t.body, [0]).to_dict("records")
+[{'row': 4, 'kind': 'total', 'label': '合计'}]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from numbers import Number
+
+import numpy as np
+import pandas as pd
+
+SCAN_ROWS = 60
+"""How many rows from the top are searched for the header band."""
+MAX_HEADER_ROWS = 8
+"""The tallest header band looked for (real yearbook tables use up to 8 rows)."""
+
+TOTAL_WORDS = re.compile(r"合计|总计|小计|总数|总和")
+"""A label cell holding one of these marks a total row (or a total column in a header)."""
+SUBTOTAL_WORD = "小计"
+
+FOOTER = re.compile(
+    r"^\s*(注[:：\s0-9一1]|注$|说明|备注[:：]|填报人|填表人|制表|审核|负责人|联系人|联系电话|"
+    r"数据来源|资料来源|来源[:：]|更多数据|Note|Source)",
+    re.IGNORECASE,
+)
+"""The first cell of a note or footer row; the table ends at the first one below the header."""
+
+META = re.compile(
+    r"^\s*(填报单位|填报日期|填表日期|报送单位|统计单位|单位|制表单位|计量单位)\s*[:：]"
+)
+"""A line above the table about the form (who filled it in, the unit), not a header."""
+
+NUMBERISH = re.compile(
+    r"^[约近大概超逾不足到]*[-+]?[0-9][0-9,，.\s]*(余|多|以上|\+|左右|以下|万|亿|千)*"
+    r"(人次|人|家|个|名|元|小时|次|户|项|支|%)?$"
+)
+"""A cell that reads as a number (so its row is data, not header)."""
+
+
+@dataclass
+class Table:
+    """Where the table sits in a grid (row and column numbers are the grid's, 0-based)."""
+
+    header: range
+    """The rows of the header band."""
+    names: dict[int, tuple[str, ...]]
+    """Column -> its header parts from top to bottom (merged cells spread, repeats dropped)."""
+    body: np.ndarray
+    """Rows below the header and above the first note row that hold anything."""
+    above: list[str] = field(default_factory=list)
+    """Texts above the header band (titles, 填报单位 lines), top to bottom."""
+    footer: int | None = None
+    """The first note/footer row below the body, if any."""
+
+    def name(self, col: int) -> str:
+        """The flattened column name, parts joined with ``/``."""
+        return "/".join(self.names.get(col, ()))
+
+
+def text(value) -> str:
+    """A cell as trimmed text ("" for empty); numbers without a trailing ``.0``.
+
+    >>> text(None), text(" 天悦社区\\u3000"), text(2023.0), text("其中：普惠")
+    ('', '天悦社区', '2023', '其中：普惠')
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip().strip("\u3000\u00a0").strip()
+
+
+def is_numberish(value) -> bool:
+    """True when a cell reads as a number (a row holding one is data, not header).
+
+    >>> [is_numberish(x) for x in (12, "１２", "10余人", "约300", "2023年9月", "居民合伙人", True)]
+    [True, True, True, True, False, False, False]
+    """
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Number):
+        return True
+    if not isinstance(value, str):
+        return False
+    return bool(NUMBERISH.match(unicodedata.normalize("NFKC", value).strip()))
+
+
+def spread_merged(cells: pd.DataFrame, merged, rows: int) -> np.ndarray:
+    """Text of the first ``rows`` rows, each merged range's value copied over the whole range."""
+    top = cells.iloc[:rows]
+    out = np.array([[text(v) for v in row] for row in top.itertuples(index=False)], dtype=object)
+    if out.size == 0:
+        return out.reshape(len(top), cells.shape[1])
+    for r0, c0, r1, c1 in merged:
+        if r0 >= rows:
+            continue
+        value = out[r0, c0]
+        out[r0 : min(r1, rows - 1) + 1, c0 : c1 + 1] = value
+    return out
+
+
+def _row_kind(row: np.ndarray, raw: pd.Series, known) -> str:
+    """'blank', 'data' (a number in it), 'title' (one text), 'note', or 'text' (a header candidate)."""
+    filled = [t for t in row if t]
+    if not filled:
+        return "blank"
+    if any(is_numberish(v) for v in raw if v is not None and not isinstance(v, str)):
+        return "data"
+    if any(is_numberish(t) for t in filled):
+        return "data"
+    if META.match(filled[0]) or FOOTER.match(filled[0]):
+        return "note"
+    if len(set(filled)) == 1 and not filled[0].startswith("其中") and not known((filled[0],)):
+        return "title"
+    return "text"
+
+
+def band_names(spread: np.ndarray, rows: range) -> dict[int, tuple[str, ...]]:
+    """Column -> header parts over ``rows`` (empty parts and vertical repeats dropped).
+
+    >>> import numpy as np
+    >>> band_names(np.array([["社区", "志愿者"], ["社区", "人数"]], dtype=object), range(0, 2))
+    {0: ('社区',), 1: ('志愿者', '人数')}
+    """
+    out = {}
+    for c in range(spread.shape[1]):
+        parts: list[str] = []
+        for r in rows:
+            t = spread[r, c]
+            if t and (not parts or parts[-1] != t):
+                parts.append(t)
+        if parts:
+            out[c] = tuple(parts)
+    return out
+
+
+def find_table(
+    cells: pd.DataFrame,
+    merged,
+    known: Callable[[tuple[str, ...]], bool],
+    *,
+    scan: int = SCAN_ROWS,
+) -> Table | None:
+    """The table in a grid's cells, or None when no header band names a known column.
+
+    The band is chosen by the number of columns ``known`` accepts; on a tie the
+    taller band wins (its names are more specific), and title, note, blank and
+    number-holding rows never join a band.
+    """
+    scan = min(scan, len(cells))
+    if scan == 0:
+        return None
+    spread = spread_merged(cells, merged, scan)
+    kinds = [_row_kind(spread[r], cells.iloc[r], known) for r in range(scan)]
+    best = None  # (score, height, start)
+    for start in range(scan):
+        if kinds[start] != "text":
+            continue
+        for height in range(1, MAX_HEADER_ROWS + 1):
+            stop = start + height
+            if stop > scan or kinds[stop - 1] != "text":
+                break
+            names = band_names(spread, range(start, stop))
+            score = sum(1 for parts in names.values() if known(parts))
+            if score and (best is None or (score, height) > best[:2]):
+                best = (score, height, start)
+    if best is None:
+        return None
+    _, height, start = best
+    header = range(start, start + height)
+    names = band_names(spread, header)
+    above = [t for r in range(start) for t in dict.fromkeys(spread[r]) if t]
+    body, footer = _body(cells, header.stop)
+    return Table(header=header, names=names, body=body, above=above, footer=footer)
+
+
+def _body(cells: pd.DataFrame, start: int) -> tuple[np.ndarray, int | None]:
+    """Non-blank rows from ``start`` up to the first note/footer row (whole-column work)."""
+    rest = cells.iloc[start:]
+    if rest.empty:
+        return np.empty(0, dtype=int), None
+    values = rest.to_numpy(dtype=object)
+    filled = pd.notna(values)
+    is_str = np.vectorize(lambda v: isinstance(v, str), otypes=[bool])(values) if values.size else filled
+    blank_str = np.zeros_like(filled)
+    if is_str.any():
+        stripped = pd.Series(values[is_str]).str.strip().eq("").to_numpy()
+        blank_str[is_str] = stripped
+    filled &= ~blank_str
+    nonblank = filled.any(axis=1)
+    first = values[np.arange(len(values)), filled.argmax(axis=1)]
+    firsts = pd.Series(first[nonblank], dtype=object)
+    is_footer = np.zeros(len(values), dtype=bool)
+    if len(firsts):
+        mask = firsts.map(lambda v: isinstance(v, str) and bool(FOOTER.match(v))).to_numpy(dtype=bool)
+        is_footer[np.flatnonzero(nonblank)[mask]] = True
+    footer = None
+    if is_footer.any():
+        cut = int(np.argmax(is_footer))
+        footer = start + cut
+        nonblank[cut:] = False
+    return start + np.flatnonzero(nonblank), footer
+
+
+def total_rows(cells: pd.DataFrame, body: np.ndarray, label_cols) -> pd.DataFrame:
+    """The body rows with 合计/总计/小计 in a label cell: row, kind (total|subtotal), label.
+
+    The word may sit anywhere in the label ("北干街道小计", "总合计").
+    """
+    found: dict[int, str] = {}
+    for col in label_cols:
+        if col >= cells.shape[1]:
+            continue
+        col_values = cells.iloc[body, col]
+        strs = col_values[col_values.map(lambda v: isinstance(v, str))]
+        if strs.empty:
+            continue
+        hit = strs[strs.str.contains(TOTAL_WORDS)]
+        for row, label in zip(hit.index, hit, strict=True):  # the index is the grid row
+            found.setdefault(int(row), label.strip())
+    rows = sorted(found)
+    return pd.DataFrame(
+        {
+            "row": pd.Series(rows, dtype=int),
+            "kind": ["subtotal" if SUBTOTAL_WORD in found[r] else "total" for r in rows],
+            "label": [found[r] for r in rows],
+        }
+    )
+
+
+def fill_down_merged(cells: pd.DataFrame, merged, col: int, rows: np.ndarray) -> pd.Series:
+    """Column ``col`` at ``rows``, each vertically merged range's value copied down its range.
+
+    Only merged ranges fill: a blank under a filled cell that is not merged stays blank.
+
+    >>> cells = pd.DataFrame({0: ["北干街道", None, None], 1: [1, 2, 3]}, dtype=object)
+    >>> fill_down_merged(cells, [(0, 0, 1, 0)], 0, np.array([0, 1, 2])).tolist()
+    ['北干街道', '北干街道', None]
+    """
+    out = cells.iloc[rows, col].copy()
+    for r0, c0, r1, c1 in merged:
+        if c0 <= col <= c1 and r1 > r0:
+            inside = (out.index > r0) & (out.index <= r1)
+            top = cells.iat[r0, c0]
+            if inside.any() and top is not None:
+                out[inside] = top
+    return out
