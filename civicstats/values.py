@@ -188,7 +188,8 @@ _RANGE = re.compile(
 
 
 def _problem(rule: str, raw: str, what: str) -> Parsed:
-    return Parsed(None, None, rule, f"'{raw}' {what}")
+    shown = raw if len(raw) <= 80 else raw[:77] + "..."  # the issue row keeps the full text
+    return Parsed(None, None, rule, f"'{shown}' {what}")
 
 
 def _arabic(num: str) -> Decimal | str:
@@ -377,13 +378,13 @@ def parse_values(values: pd.Series, *, count: bool = True) -> pd.DataFrame:
     qualifier = np.full(n, None, dtype=object)
     rule = np.full(n, None, dtype=object)
     message = np.full(n, None, dtype=object)
-    arr = values.to_numpy(dtype=object, na_value=None) if n else np.empty(0, dtype=object)
-
     if values.dtype.kind in "iuf":
         numeric = np.ones(n, dtype=bool)
         nums = values.to_numpy(dtype=float, na_value=np.nan)
+        arr = nums  # problem rows are re-read from the number itself
         rest = np.zeros(n, dtype=bool)
     else:
+        arr = values.to_numpy(dtype=object, na_value=None)
         kinds = np.fromiter((_KIND.get(type(x), 0) for x in arr), dtype=np.int8, count=n)
         numeric = kinds == 1
         is_str = kinds == 2
@@ -440,7 +441,7 @@ def _vector_numbers(nums, numeric, arr, count, value, qualifier, rule, message) 
     qualifier[ok] = "exact"
     bad = present & ~ok
     for i in np.flatnonzero(bad):  # rare: build the message with the cell's own text
-        p = parse_value(arr[i] if arr[i] is not None else nums[i], count=count)
+        p = parse_value(arr[i], count=count)
         rule[i], message[i] = p.rule, p.message
 
 
