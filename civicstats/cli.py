@@ -155,7 +155,7 @@ def clean_command(file, domain, out, issues_out, area, period, strict):
         err(f"... and {errors - 10} more errors" + ("" if issues_out else "; pass --issues FILE to list them all"))
     if strict and errors:
         err(f"--strict: {errors} errors, nothing written")
-    raise SystemExit(1 if errors else 0)
+    click.get_current_context().exit(1 if errors else 0)
 
 
 def main(argv: list[str] | None = None) -> int:
