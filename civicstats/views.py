@@ -1,0 +1,378 @@
+"""What the report notebooks show, as pure functions over the records DataFrame.
+
+Every function takes the records from :func:`civicstats.store.load` (columns
+``area, group, period, measure, value, qualifier, source, domain, ...``) and
+returns a small DataFrame or a string, so that a notebook cell is one call and
+the logic is tested here, not in notebooks.
+
+>>> recs = example_records()
+>>> format_value(10, "at_least")
+'10+'
+>>> month_totals(recs, "2023-09").set_index("measure").loc["resident_partners", "display"]
+'20'
+"""
+
+import math
+
+import pandas as pd
+
+MARKS = {"exact": "{v}", "at_least": "{v}+", "approx": "~{v}", "at_most": "<={v}"}
+"""How a qualified figure is written: ``10余`` is shown as ``10+``, ``约300`` as ``~300``."""
+
+
+def example_records() -> pd.DataFrame:
+    """A tiny records frame in the store's shape, for examples and tests.
+
+    >>> example_records().columns.tolist()[:7]
+    ['area', 'group', 'period', 'measure', 'value', 'qualifier', 'source']
+    """
+    rows = [
+        # area, group, period, domain, measure, value, qualifier
+        ("天悦社区", "", "2023-08", "partners", "resident_partners", 18, "exact"),
+        ("天悦社区", "", "2023-09", "partners", "resident_partners", 20, "exact"),
+        ("天悦社区", "", "2023-09", "partners", "group_partners", 35, "exact"),
+        ("工人路社区", "", "2023-08", "partners", "group_partners", 10, "at_least"),
+        ("工人路社区", "", "2023-09", "partners", "group_partners", 10, "at_least"),
+        ("萧山区", "", "2023-09", "childcare", "slots_target", 600, "exact"),
+        ("萧山区", "", "2023-09", "childcare", "inclusive_slots_target", 360, "exact"),
+        ("萧山区", "", "2023-09", "childcare", "slots_added", 923, "exact"),
+        ("萧山区", "", "2023-09", "childcare", "inclusive_slots_added", 568, "exact"),
+        ("北干街道", "", "2023-09", "childcare", "slots_added", 200, "exact"),
+        ("北干街道", "", "2023-09", "childcare", "slots_target", 150, "exact"),
+        ("新街街道", "讲师团", "2023-09", "volunteers", "volunteers", 39, "exact"),
+    ]
+    df = pd.DataFrame(rows, columns=["area", "group", "period", "domain", "measure", "value",
+                                     "qualifier"])
+    df["period"] = pd.PeriodIndex(df["period"], freq="M")
+    df["value"] = df["value"].astype("float64")
+    df["source"] = "example.csv#example!A1"
+    return df[["area", "group", "period", "measure", "value", "qualifier", "source", "domain"]]
+
+
+def format_value(value, qualifier: str = "exact") -> str:
+    """A figure as people write it: thousands separators, ``10+`` for at-least figures.
+
+    >>> format_value(1234.0), format_value(300, "approx"), format_value(0.5)
+    ('1,234', '~300', '0.5')
+    >>> format_value(float("nan"))
+    '—'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    v = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return MARKS.get(str(qualifier), "{v}").format(v=v)
+
+
+def combine_qualifiers(qualifiers) -> str:
+    """The qualifier of a sum: exact only if every part is exact.
+
+    >>> combine_qualifiers(["exact", "at_least"]), combine_qualifiers(["approx", "exact"])
+    ('at_least', 'approx')
+    """
+    kinds = {str(q) for q in qualifiers} - {"exact"}
+    if not kinds:
+        return "exact"
+    return kinds.pop() if len(kinds) == 1 else "approx"
+
+
+def _period(period) -> pd.Period:
+    return pd.Period(str(period), freq="M")
+
+
+def _parents() -> dict[str, str]:
+    from civicstats import vocab
+
+    areas = vocab.areas()
+    return {a: p for a, p in zip(areas.area, areas.parent, strict=True) if p}
+
+
+def _ancestors(area: str, parents: dict[str, str]) -> set[str]:
+    out, seen = set(), area
+    while seen in parents and seen not in out:
+        seen = parents[seen]
+        out.add(seen)
+    return out
+
+
+def top_level(records: pd.DataFrame) -> pd.DataFrame:
+    """Only the records whose area has no ancestor reporting the same measure.
+
+    A district figure already includes its streets, and a street its
+    communities: summing all of them would count twice.
+
+    >>> r = top_level(example_records())
+    >>> sorted(r.loc[r.measure == "slots_added", "area"])
+    ['萧山区']
+    """
+    if records.empty:
+        return records
+    parents = _parents()
+    keep = []
+    for _key, part in records.groupby(["period", "measure"], observed=True,
+                                     sort=False):
+        present = set(part.area)
+        for idx, area in zip(part.index, part.area, strict=True):
+            if not (_ancestors(area, parents) & present):
+                keep.append(idx)
+    return records.loc[sorted(keep)]
+
+
+def month_totals(records: pd.DataFrame, period) -> pd.DataFrame:
+    """One row per domain and measure for the month: value, qualifier, display text.
+
+    >>> month_totals(example_records(), "2023-09")[["measure", "display"]].head(3).values.tolist()
+    [['resident_partners', '20'], ['group_partners', '45+'], ['slots_target', '600']]
+    """
+    month = top_level(records[records.period == _period(period)])
+    cols = ["domain", "measure", "label", "value", "qualifier", "display"]
+    if month.empty:
+        return pd.DataFrame(columns=cols)
+    out = (month.groupby(["domain", "measure"], observed=True, sort=False)
+           .agg(value=("value", "sum"), qualifier=("qualifier", combine_qualifiers))
+           .reset_index())
+    out["label"] = out.measure.astype(str).map(_labels())
+    out["display"] = [format_value(v, q) for v, q in zip(out.value, out.qualifier, strict=True)]
+    return _in_vocab_order(out)[cols]
+
+
+def _labels() -> dict[str, str]:
+    from civicstats import vocab
+
+    m = vocab.measures()
+    return dict(zip(m.measure, m.label, strict=True))
+
+
+def _in_vocab_order(df: pd.DataFrame) -> pd.DataFrame:
+    from civicstats import vocab
+
+    order = {m: i for i, m in enumerate(vocab.measures().measure)}
+    key = df.measure.astype(str).map(order).fillna(len(order))
+    return df.assign(_k=key).sort_values(["_k"], kind="stable").drop(columns="_k").reset_index(
+        drop=True)
+
+
+def change_vs_last_month(records: pd.DataFrame, period) -> pd.DataFrame:
+    """Month totals next to last month's, with the change and the change in percent.
+
+    >>> ch = change_vs_last_month(example_records(), "2023-09").set_index("measure")
+    >>> ch.loc["resident_partners", ["value", "previous", "change"]].tolist()
+    [20.0, 18.0, 2.0]
+    >>> ch.loc["resident_partners", "change_text"]
+    '+2 (+11.1%)'
+    """
+    now = month_totals(records, period)
+    before = month_totals(records, _period(period) - 1)[["measure", "value"]]
+    out = now.merge(before.rename(columns={"value": "previous"}), on="measure", how="left")
+    out["change"] = out.value - out.previous
+    out["change_pct"] = (out.change / out.previous.where(out.previous != 0)) * 100
+    out["change_text"] = [_change_text(c, p) for c, p in
+                          zip(out.change, out.change_pct, strict=True)]
+    return out
+
+
+def _change_text(change, pct) -> str:
+    if pd.isna(change):
+        return "new this month"
+    text = f"{change:+,.0f}" if float(change).is_integer() else f"{change:+,.1f}"
+    return text + ("" if pd.isna(pct) else f" ({pct:+.1f}%)")
+
+
+def completion_rate(done, target) -> float:
+    """Done as a share of the target (0.0-…); NaN without a target.
+
+    >>> completion_rate(923, 600)
+    1.5383333333333333
+    >>> completion_rate(5, 0)
+    nan
+    """
+    if target is None or pd.isna(target) or target == 0 or done is None or pd.isna(done):
+        return float("nan")
+    return float(done) / float(target)
+
+
+def percent(share) -> str:
+    """A share as a percentage text.
+
+    >>> percent(0.6153), percent(float("nan"))
+    ('61.5%', '—')
+    """
+    return "—" if share is None or pd.isna(share) else f"{share * 100:.1f}%"
+
+
+def childcare_progress(records: pd.DataFrame, period) -> pd.DataFrame:
+    """Per area and for the district: target, added, completion rate, 普惠 target/added/share.
+
+    >>> cp = childcare_progress(example_records(), "2023-09").set_index("area")
+    >>> cp.loc["萧山区", ["completion", "inclusive_share"]].tolist()
+    ['153.8%', '61.5%']
+    """
+    month = records[(records.period == _period(period)) & (records.domain == "childcare")]
+    measures = ["slots_target", "slots_added", "inclusive_slots_target", "inclusive_slots_added",
+                "growth_stations"]
+    cols = ["area", *measures, "completion", "inclusive_completion", "inclusive_share"]
+    if month.empty:
+        return pd.DataFrame(columns=cols)
+    wide = (month.pivot_table(index="area", columns="measure", values="value", aggfunc="sum",
+                              observed=True)
+            .reindex(columns=measures))
+    wide.columns = list(wide.columns)
+    wide = wide.reset_index()
+    wide["completion"] = [percent(completion_rate(d, t)) for d, t in
+                          zip(wide.slots_added, wide.slots_target, strict=True)]
+    wide["inclusive_completion"] = [percent(completion_rate(d, t)) for d, t in
+                                    zip(wide.inclusive_slots_added, wide.inclusive_slots_target,
+                                        strict=True)]
+    wide["inclusive_share"] = [percent(completion_rate(i, a)) for i, a in
+                               zip(wide.inclusive_slots_added, wide.slots_added, strict=True)]
+    return wide[cols]
+
+
+def areas_not_reported(records: pd.DataFrame, period) -> pd.DataFrame:
+    """Areas that reported a domain in an earlier month but not in this one.
+
+    >>> recs = example_records()
+    >>> later = recs[recs.period == pd.Period("2023-09", "M")].assign(period=pd.Period("2023-10", "M"))
+    >>> gone = areas_not_reported(pd.concat([recs, later[later.area != "工人路社区"]]), "2023-10")
+    >>> gone.values.tolist()
+    [['partners', '工人路社区', '2023-09']]
+    """
+    p = _period(period)
+    earlier = records[records.period < p]
+    now = records[records.period == p]
+    rows = []
+    for domain, part in earlier.groupby("domain", sort=True, observed=True):
+        reported = set(now.loc[now.domain == domain, "area"])
+        last = part.groupby("area", observed=True).period.max()
+        for area, when in last.items():
+            if area not in reported:
+                rows.append((domain, area, str(when)))
+    return pd.DataFrame(rows, columns=["domain", "area", "last_reported"])
+
+
+def areas_reported(records: pd.DataFrame, period) -> list[str]:
+    """The areas with at least one record in the month, sorted.
+
+    >>> areas_reported(example_records(), "2023-08")
+    ['天悦社区', '工人路社区']
+    """
+    return sorted(set(records.loc[records.period == _period(period), "area"]))
+
+
+def over_time(records: pd.DataFrame, measure: str, *, by: str = "area",
+              until=None) -> pd.DataFrame:
+    """A measure as a table: one row per month, one column per area (or group).
+
+    >>> over_time(example_records(), "resident_partners").loc["2023-09", "天悦社区"]
+    np.float64(20.0)
+    """
+    part = records[records.measure == measure]
+    if until is not None:
+        part = part[part.period <= _period(until)]
+    if part.empty:
+        return pd.DataFrame()
+    wide = part.pivot_table(index="period", columns=by, values="value", aggfunc="sum",
+                            observed=True)
+    wide.index = wide.index.astype(str)
+    wide.columns = list(wide.columns)
+    return wide
+
+
+def growth_since_start(records: pd.DataFrame, measure: str, period) -> pd.DataFrame:
+    """Per area: first month and value, this month's value, growth, with ``+`` for at-least.
+
+    >>> g = growth_since_start(example_records(), "resident_partners", "2023-09")
+    >>> g[["area", "first", "now", "growth"]].values.tolist()
+    [['天悦社区', '18', '20', '+2']]
+    """
+    part = records[(records.measure == measure) & (records.period <= _period(period))]
+    rows = []
+    for area, g in part.groupby("area", sort=True, observed=True):
+        g = g.groupby("period", observed=True).agg(
+            value=("value", "sum"), qualifier=("qualifier", combine_qualifiers)).sort_index()
+        first, last = g.iloc[0], g.iloc[-1]
+        rows.append((area, str(g.index[0]), format_value(first.value, first.qualifier),
+                     format_value(last.value, last.qualifier),
+                     _change_text(last.value - first.value, float("nan")).split(" ")[0]))
+    return pd.DataFrame(rows, columns=["area", "since", "first", "now", "growth"])
+
+
+def by_group(records: pd.DataFrame, period, domain: str = "volunteers") -> pd.DataFrame:
+    """The month's figures per area and group (team, provider), measures as columns, as text.
+
+    >>> by_group(example_records(), "2023-09").values.tolist()
+    [['新街街道', '讲师团', '39']]
+    """
+    month = records[(records.period == _period(period)) & (records.domain == domain)]
+    if month.empty:
+        return pd.DataFrame(columns=["area", "group"])
+    month = month.assign(display=[format_value(v, q) for v, q in
+                                  zip(month.value, month.qualifier, strict=True)])
+    wide = month.pivot_table(index=["area", "group"], columns="measure", values="display",
+                             aggfunc="first", observed=True)
+    labels = _labels()
+    wide = wide.reindex(columns=[m for m in labels if m in wide.columns])
+    wide.columns = [labels[m] for m in wide.columns]
+    return wide.reset_index()
+
+
+def area_profile(records: pd.DataFrame, area: str, period) -> pd.DataFrame:
+    """Everything one area reported for the month, with last month and the change.
+
+    >>> ap = area_profile(example_records(), "天悦社区", "2023-09")
+    >>> ap[["label", "display", "previous", "change"]].values.tolist()[0]
+    ['居民合伙人', '20', '18', '+2 (+11.1%)']
+    """
+    p = _period(period)
+    mine = records[records.area == area]
+    cols = ["domain", "group", "measure", "label", "display", "previous", "change"]
+    now = mine[mine.period == p]
+    if now.empty:
+        return pd.DataFrame(columns=cols)
+    before = mine[mine.period == p - 1]
+    prev = {(g, m): v for g, m, v in zip(before.group, before.measure.astype(str), before.value,
+                                         strict=True)}
+    labels = _labels()
+    rows = []
+    for r in now.itertuples():
+        old = prev.get((r.group, str(r.measure)))
+        change = float("nan") if old is None else r.value - old
+        pct = float("nan") if not old else change / old * 100
+        rows.append((r.domain, r.group, str(r.measure), labels.get(str(r.measure), str(r.measure)),
+                     format_value(r.value, r.qualifier),
+                     "—" if old is None else format_value(old),
+                     "new this month" if old is None else _change_text(change, pct)))
+    return _in_vocab_order(pd.DataFrame(rows, columns=cols))
+
+
+def issue_count(issues: pd.DataFrame, domain: str | None = None) -> int:
+    """Open issues, all or those from files of one domain (by file or source name).
+
+    >>> iss = pd.DataFrame({"file": ["partners_2023-09.xlsx", "childcare.csv"],
+    ...                     "source": ["partners_2023-09.xlsx#9月!C7", "childcare.csv#c!B2"]})
+    >>> issue_count(iss), issue_count(iss, "partners")
+    (2, 1)
+    """
+    if issues is None or issues.empty:
+        return 0
+    if domain is None:
+        return len(issues)
+    where = issues["file"] if "file" in issues else issues["source"]
+    return int(where.astype(str).str.contains(domain, regex=False).sum())
+
+
+def issues_table(issues: pd.DataFrame) -> pd.DataFrame:
+    """The month's open issues by file and cell, errors first.
+
+    >>> iss = pd.DataFrame({"file": ["a.xlsx", "a.xlsx"], "source": ["a.xlsx#s!B2", "a.xlsx#s!C3"],
+    ...                     "severity": ["warning", "error"], "rule": ["x", "y"],
+    ...                     "raw": ["", "abc"], "message": ["m1", "m2"]})
+    >>> issues_table(iss).severity.tolist()
+    ['error', 'warning']
+    """
+    cols = ["file", "source", "severity", "rule", "raw", "message"]
+    if issues is None or issues.empty:
+        return pd.DataFrame(columns=cols)
+    out = issues.reindex(columns=cols).fillna("")
+    out["_e"] = (out.severity != "error").astype(int)
+    return out.sort_values(["_e", "file", "source"], kind="stable").drop(columns="_e").reset_index(
+        drop=True)
