@@ -112,6 +112,8 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_SERIAL_RANGE = (20000, 80000)
 """Numbers in this range in a period cell are read as Excel date serials (1954-2119)."""
 YEAR_RANGE = (1900, 2100)
+WHOLE_ABS_TOL, WHOLE_REL_TOL = 1e-9, 1e-13
+"""A count this close to a whole number is that number: binary float noise, not a fraction."""
 
 
 class Parsed(NamedTuple):
@@ -224,7 +226,7 @@ def _finish(value: float, qualifier: str, raw: str, count: bool) -> Parsed:
                             "correct the number")
         nearest = round(value)
         # Excel float noise (5.000000000007) is not a fraction; anything bigger is.
-        if abs(value - nearest) > 1e-9 * max(1.0, abs(value)):
+        if abs(value - nearest) > max(WHOLE_ABS_TOL, WHOLE_REL_TOL * abs(value)):
             return _problem("fractional_count", raw, "is not a whole number; a count must be "
                             "whole, correct the number or its unit")
         value = float(nearest)
@@ -407,8 +409,9 @@ def parse_values(values: pd.Series, *, count: bool = True) -> pd.DataFrame:
         memo: dict = {}
         for i in idx:
             x = arr[i]
+            key = (type(x), x)  # 1 == True == np.int64(1): keep them apart
             try:
-                p = memo[x] if x in memo else memo.setdefault(x, parse_value(x, count=count))
+                p = memo[key] if key in memo else memo.setdefault(key, parse_value(x, count=count))
             except TypeError:  # unhashable cell content
                 p = parse_value(x, count=count)
             value[i] = np.nan if p.value is None else p.value
@@ -431,7 +434,7 @@ def _vector_numbers(nums, numeric, arr, count, value, qualifier, rule, message) 
     if count:
         nearest = np.round(nums)
         with np.errstate(invalid="ignore"):
-            whole = np.abs(nums - nearest) <= 1e-9 * np.maximum(1.0, np.abs(nums))
+            whole = np.abs(nums - nearest) <= np.maximum(WHOLE_ABS_TOL, WHOLE_REL_TOL * np.abs(nums))
             negative = ok & (nums < 0)
         fractional = ok & ~negative & ~whole
         ok = ok & ~negative & ~fractional
@@ -554,10 +557,11 @@ def parse_periods(values: pd.Series, *, default_year=None) -> pd.Series:
     memo: dict = {}
     out = []
     for x in values.to_numpy(dtype=object):
+        key = (type(x), x)
         try:
-            if x not in memo:
-                memo[x] = parse_period(x, default_year=default_year)
-            out.append(memo[x])
+            if key not in memo:
+                memo[key] = parse_period(x, default_year=default_year)
+            out.append(memo[key])
         except TypeError:  # unhashable
             out.append(parse_period(x, default_year=default_year))
     return pd.Series(out, index=values.index, dtype=object)

@@ -213,6 +213,17 @@ def test_a_problem_cell_gives_its_rule_and_a_message_showing_the_raw_text(raw, r
     assert str(raw) in parsed.message
 
 
+def test_a_large_count_with_a_half_is_still_a_fraction():
+    assert parse_value(600_000_000.5).rule == "fractional_count"
+    assert parse_values(pd.Series([600_000_000.5]))["rule"].tolist() == ["fractional_count"]
+
+
+def test_true_and_one_in_the_same_column_are_not_confused():
+    out = parse_values(pd.Series([np.int64(1), True, np.int64(1), True], dtype=object))
+    assert out["value"].tolist()[::2] == [1.0, 1.0]
+    assert out["rule"].tolist()[1::2] == ["unreadable_value", "unreadable_value"]
+
+
 def test_an_ambiguous_separator_is_never_read_as_twelve():
     assert parse_value("1,2").value is None
     assert parse_value("12,00").value is None
