@@ -532,7 +532,7 @@ def volunteers_files(rng: random.Random) -> dict:
     rows += note_rows()
     files["volunteers_2023-05.xlsx"] = [Sheet("Sheet1", rows)]
 
-    # 2023-06: 地区 column, 万 / 万元 units.
+    # 2023-06: 地区 column, 万 / 万元 / 亿元 units.
     p = "2023-06"
     rows = [plain(f"志愿服务月报（2023年6月）（{SYNTHETIC}）"),
             plain("地区", "团队名称", "参与人数", "服务人次", "捐赠金额", "日期")]
@@ -545,6 +545,8 @@ def volunteers_files(rng: random.Random) -> dict:
             cells[2] = Rec("5万元", "funds_yuan", 50000.0)
         if k == 6:
             cells[2] = Rec("0.8万元", "funds_yuan", 8000.0)
+        if k == 8:  # 亚运 sponsorship in 亿元
+            cells[2] = Rec("0.012亿元", "funds_yuan", 1200000.0)
         rows.append(r([comm, team, *cells, "2023年6月"], area=comm, group=team, period=p))
     rows += note_rows("捐赠金额含物资折价。")
     files["volunteers_2023-06.xlsx"] = [Sheet("6月", rows)]
