@@ -185,7 +185,8 @@ _THOUSANDS = re.compile(r"[0-9]{1,3}(?:(?P<sep>[, ])[0-9]{3})(?:(?P=sep)[0-9]{3}
 _NUMBER_ANYWHERE = re.compile(rf"[0-9]+(?:[.,][0-9]+)*|[{_CN_DIGITS}][{_CN_CHARS}]*")
 _RANGE = re.compile(
     rf"(?:{_alternation(QUALIFIER_PREFIXES)})?[0-9{_CN_CHARS}.,]+(?:{_alternation(UNITS)})?"
-    rf"\s*(?:-|~|至|到|—|–|——)\s*[0-9{_CN_CHARS}.,]+.*"
+    rf"\s*(?:-|~|至|到|—|–|——)\s*[0-9{_CN_CHARS}.,]+(?:{_alternation(UNITS)})?"
+    rf"(?:{_alternation(QUALIFIER_SUFFIXES)})?"
 )
 
 
