@@ -505,7 +505,7 @@ def _prepare(meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame):
     """Records and issues as the plain columns the SQL below inserts."""
     rec = pd.DataFrame({
         "domain": meta.domain or "",
-        "area": records["area"].astype("str").fillna("").to_numpy(),
+        "area": records["area"].astype("str").to_numpy(),  # no area: NOT NULL refuses it
         "group": records["group"].astype(object).where(records["group"].notna(), "")
                                  .astype("str").to_numpy(),
         "period_date": pd.PeriodIndex(records["period"], freq="M").to_timestamp()
