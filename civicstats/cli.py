@@ -75,7 +75,7 @@ def ingest_cmd(paths, store, domain):
     click.echo(f"{len(outcomes)} files: {counts['ok']} ingested, {counts['rejected-cells']} with "
                f"rejected cells, {counts['unchanged']} unchanged, {counts['failed']} failed; "
                f"store {config.store_path(store)}")
-    raise SystemExit(max((o.exit_code for o in outcomes), default=0))
+    click.get_current_context().exit(max((o.exit_code for o in outcomes), default=0))
 
 
 @app.command("status")
