@@ -382,41 +382,24 @@ def parse_values(values: pd.Series, *, count: bool = True) -> pd.DataFrame:
     rule = np.full(n, None, dtype=object)
     message = np.full(n, None, dtype=object)
     if values.dtype.kind in "iuf":
-        numeric = np.ones(n, dtype=bool)
         nums = values.to_numpy(dtype=float, na_value=np.nan)
-        arr = nums  # problem rows are re-read from the number itself
-        rest = np.zeros(n, dtype=bool)
+        numeric, rest, raw_at = np.ones(n, dtype=bool), [], values.array.__getitem__
+    elif isinstance(values.dtype, pd.StringDtype):
+        nums, numeric, rest, raw_at = _string_column(values)
     else:
-        arr = values.to_numpy(dtype=object, na_value=None)
-        kinds = np.fromiter((_KIND.get(type(x), 0) for x in arr), dtype=np.int8, count=n)
-        numeric = kinds == 1
-        is_str = kinds == 2
-        nums = np.full(n, np.nan)
-        if numeric.any():
-            nums[numeric] = arr[numeric].astype(float)
-        if is_str.any():
-            # plain "123" / "-4.5" strings: one pyarrow regex + cast, no Python per cell
-            strs = pa.array(arr[is_str], type=pa.string())
-            plain = pc.match_substring_regex(strs, _PLAIN_NUMBER).to_numpy(zero_copy_only=False)
-            idx = np.flatnonzero(is_str)[plain]
-            nums[idx] = pc.cast(pc.filter(strs, plain), pa.float64()).to_numpy()
-            numeric[idx] = True
-        rest = ~numeric & (kinds != 3)  # None is missing: nothing to do
+        nums, numeric, rest, raw_at = _object_column(values)
 
-    _vector_numbers(nums, numeric, arr, count, value, qualifier, rule, message)
+    _vector_numbers(nums, numeric, raw_at, count, value, qualifier, rule, message)
 
-    if rest.any():
-        idx = np.flatnonzero(rest)
-        memo: dict = {}
-        for i in idx:
-            x = arr[i]
-            key = (type(x), x)  # 1 == True == np.int64(1): keep them apart
-            try:
-                p = memo[key] if key in memo else memo.setdefault(key, parse_value(x, count=count))
-            except TypeError:  # unhashable cell content
-                p = parse_value(x, count=count)
-            value[i] = np.nan if p.value is None else p.value
-            qualifier[i], rule[i], message[i] = p.qualifier, p.rule, p.message
+    memo: dict = {}
+    for i, x in rest:
+        key = (type(x), x)  # 1 == True == np.int64(1): keep them apart
+        try:
+            p = memo[key] if key in memo else memo.setdefault(key, parse_value(x, count=count))
+        except TypeError:  # unhashable cell content
+            p = parse_value(x, count=count)
+        value[i] = np.nan if p.value is None else p.value
+        qualifier[i], rule[i], message[i] = p.qualifier, p.rule, p.message
 
     # explicit object dtype: pandas 3 would otherwise infer "str" and turn None into NaN
     columns = {"value": value, "qualifier": qualifier, "rule": rule, "message": message}
@@ -428,7 +411,48 @@ def parse_values(values: pd.Series, *, count: bool = True) -> pd.DataFrame:
     )
 
 
-def _vector_numbers(nums, numeric, arr, count, value, qualifier, rule, message) -> None:
+def _plain_numbers(strs: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Which strings are plain ``123`` / ``-4.5`` (mask), and their values: no Python per cell."""
+    plain = pc.fill_null(pc.match_substring_regex(strs, _PLAIN_NUMBER), False)
+    plain = plain.to_numpy(zero_copy_only=False)
+    return plain, pc.cast(pc.filter(strs, plain), pa.float64()).to_numpy()
+
+
+def _object_column(values: pd.Series):
+    """Mixed cells: Python numbers and plain strings vectorised; the rest listed for parse_value."""
+    n = len(values)
+    arr = values.to_numpy(dtype=object, na_value=None)
+    kinds = np.fromiter((_KIND.get(type(x), 0) for x in arr), dtype=np.int8, count=n)
+    numeric, is_str = kinds == 1, kinds == 2
+    nums = np.full(n, np.nan)
+    if numeric.any():
+        nums[numeric] = arr[numeric].astype(float)
+    if is_str.any():
+        plain, floats = _plain_numbers(pa.array(arr[is_str], type=pa.string()))
+        idx = np.flatnonzero(is_str)[plain]
+        nums[idx] = floats
+        numeric[idx] = True
+    rest = np.flatnonzero(~numeric & (kinds != 3))  # None is missing: nothing to do
+    return nums, numeric, zip(rest, arr[rest], strict=True), arr.__getitem__
+
+
+def _string_column(values: pd.Series):
+    """A pandas string column: straight to Arrow; only the non-plain strings become Python."""
+    try:
+        strs = pa.array(values.array)
+        strs = strs.combine_chunks() if isinstance(strs, pa.ChunkedArray) else strs
+        strs = strs.cast(pa.string())
+    except (pa.ArrowException, TypeError, ValueError):
+        strs = pa.array(values.to_numpy(dtype=object, na_value=None), type=pa.string())
+    nums = np.full(len(values), np.nan)
+    plain, floats = _plain_numbers(strs)
+    nums[plain] = floats
+    others = strs.is_valid().to_numpy(zero_copy_only=False) & ~plain
+    rest = zip(np.flatnonzero(others), pc.filter(strs, others).to_pylist(), strict=True)
+    return nums, plain, rest, lambda i: strs[int(i)].as_py()
+
+
+def _vector_numbers(nums, numeric, raw_at, count, value, qualifier, rule, message) -> None:
     """Fill the outputs for the rows read as plain numbers, checking counts column-wise."""
     present = numeric & ~np.isnan(nums)
     ok = present & np.isfinite(nums)
@@ -445,7 +469,7 @@ def _vector_numbers(nums, numeric, arr, count, value, qualifier, rule, message) 
     qualifier[ok] = "exact"
     bad = present & ~ok
     for i in np.flatnonzero(bad):  # rare: build the message with the cell's own text
-        p = parse_value(arr[i], count=count)
+        p = parse_value(raw_at(i), count=count)
         rule[i], message[i] = p.rule, p.message
 
 

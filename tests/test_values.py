@@ -306,6 +306,13 @@ def test_a_column_reads_like_its_cells_one_by_one():
         pytest.param(pd.Series([1, -2, 3], dtype="int64"), id="int64"),
         pytest.param(pd.Series([1, None, 3], dtype="Int64"), id="nullable-int"),
         pytest.param(pd.Series(["1", None, "约3", "-2"], dtype="string"), id="string-dtype"),
+        pytest.param(pd.Series(["1", None, "约3", "-2", "2.5", "１２", "1,2", "12", "—"],
+                               dtype="string[python]"), id="python-string-dtype"),
+        pytest.param(pd.Series(["1", None, "约3", "-2", "2.5", "１２", "1,2", "12", "—"],
+                               dtype="string[pyarrow]"), id="arrow-string-dtype"),
+        pytest.param(pd.Series(["1", None, "约3", "-2", "2.5", "85%"], dtype="str"), id="str-dtype"),
+        pytest.param(pd.Series(["1", "2"], dtype="category"), id="category"),
+        pytest.param(pd.Series(pd.to_datetime(["2023-09-01", None])), id="datetime"),
         pytest.param(pd.Series([True, False]), id="bool"),
         pytest.param(pd.Series([], dtype=object), id="empty"),
     ],
@@ -318,7 +325,7 @@ def test_every_column_dtype_reads_like_its_cells(column, count):
     for got, cell in zip(out.itertuples(index=False), cells, strict=True):
         expected = parse_value(None if cell is pd.NA else cell, count=count)
         assert (None if math.isnan(got.value) else got.value) == expected.value, cell
-        assert (got.qualifier, got.rule) == (expected.qualifier, expected.rule), cell
+        assert (got.qualifier, got.rule, got.message) == expected[1:], cell
 
 
 # ---------------------------------------------------------------- periods
