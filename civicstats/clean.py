@@ -75,9 +75,9 @@ NOT_COUNTS = frozenset({"service_hours", "funds_yuan"})
 """Measures that may be fractional (hours, money); every other measure is a count."""
 
 DOMAIN_WORDS = {
-    "partners": ("partners", "合伙人"),
+    "partners": ("partner", "合伙人"),
     "childcare": ("childcare", "托位", "托育"),
-    "volunteers": ("volunteers", "志愿"),
+    "volunteers": ("volunteer", "志愿"),
 }
 """Words in a file or folder name that tell the domain."""
 

@@ -180,16 +180,26 @@ def find_table(
         return None
     spread = spread_merged(cells, merged, scan)
     kinds = [_row_kind(spread[r], cells.iloc[r], known) for r in range(scan)]
+    wide = np.zeros(spread.shape, dtype=bool)  # cells inside a horizontally merged range
+    for r0, c0, r1, c1 in merged:
+        if c1 > c0 and r0 < scan:
+            wide[r0 : min(r1, scan - 1) + 1, c0 : c1 + 1] = True
     best = None  # (score, height, start)
     for start in range(scan):
         if kinds[start] != "text":
             continue
+        last = 0
         for height in range(1, MAX_HEADER_ROWS + 1):
             stop = start + height
             if stop > scan or kinds[stop - 1] != "text":
                 break
             names = band_names(spread, range(start, stop))
             score = sum(1 for parts in names.values() if known(parts))
+            if score < last:
+                break
+            if score == last and not _sub_header(cells.iloc[stop - 1], wide, start, stop - 1, known):
+                continue  # adds no match and does not read as header: likely the first data row
+            last = score
             if score and (best is None or (score, height) > best[:2]):
                 best = (score, height, start)
     if best is None:
@@ -200,6 +210,22 @@ def find_table(
     above = [t for r in range(start) for t in dict.fromkeys(spread[r]) if t]
     body, footer = _body(cells, header.stop)
     return Table(header=header, names=names, body=body, above=above, footer=footer)
+
+
+UNIT_CELL = re.compile(r"^[(（]?(单位[:：]?)?[^\s()（）]{0,4}[)）]$|^(人|个|家|名|元|万元|小时|人次|户|项|支|%)$")
+
+
+def _sub_header(raw: pd.Series, wide: np.ndarray, start: int, row: int, known) -> bool:
+    """Whether a row below a header band reads as more header: every cell it holds is a
+    其中 part, a unit, a known header, or sits under a parent merged across columns."""
+    for c, v in enumerate(raw):
+        t = text(v)
+        if not t:
+            continue
+        if t.startswith("其中") or UNIT_CELL.match(t) or known((t,)) or wide[start:row, c].any():
+            continue
+        return False
+    return True
 
 
 def _body(cells: pd.DataFrame, start: int) -> tuple[np.ndarray, int | None]:
@@ -243,7 +269,7 @@ def total_rows(cells: pd.DataFrame, body: np.ndarray, label_cols) -> pd.DataFram
         strs = col_values[col_values.map(lambda v: isinstance(v, str))]
         if strs.empty:
             continue
-        hit = strs[strs.str.contains(TOTAL_WORDS)]
+        hit = strs[strs.str.replace(r"\s+", "", regex=True).str.contains(TOTAL_WORDS)]
         for row, label in zip(hit.index, hit, strict=True):  # the index is the grid row
             found.setdefault(int(row), label.strip())
     rows = sorted(found)
