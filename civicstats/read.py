@@ -198,6 +198,12 @@ def _read_xlsx(path: Path) -> list[Grid]:
         _check_zip_directory(name, zf)
         sheet_parts = _sheet_parts(name, zf)
         scans = {sheet: _scan_sheet_xml(name, sheet, zf, part) for sheet, part in sheet_parts.items()}
+        # parts that look like sheets but were not found through workbook.xml are checked for
+        # size too, in case calamine resolves them differently
+        listed = set(sheet_parts.values())
+        for part in zf.namelist():
+            if part.startswith("xl/worksheets/") and part.endswith(".xml") and part not in listed:
+                _scan_sheet_xml(name, part, zf, part)
         _check_no_dtd(name, zf)
     grids = _read_with_calamine(path, scans)
     return grids
@@ -452,28 +458,28 @@ def _read_csv(path: Path) -> list[Grid]:
                              "send it as .xlsx, .xls or .csv")
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # mixed line endings -> \n
     delimiter = _sniff_delimiter(text)
-    rows = []
-    width = ncells = 0
+    # Bound the work before parsing: fields <= delimiters + lines (quoted delimiters only
+    # make this an overestimate), so a hostile file cannot make millions of lists.
+    lines = text.count("\n") + 1
+    if lines > MAX_ROWS + 1 or text.count(delimiter) + lines > MAX_CELLS:
+        raise FileUnreadable(name, f"the CSV has more than {MAX_ROWS:,} rows or "
+                             f"{MAX_CELLS:,} cells", "split it into smaller files")
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            rows.append(row)
-            ncells += len(row)
-            if len(row) > width:
-                width = len(row)
-            if len(rows) > MAX_ROWS or width > MAX_COLS or ncells > MAX_CELLS:
-                raise FileUnreadable(name, f"the CSV has more than {MAX_ROWS:,} rows, "
-                                     f"{MAX_COLS:,} columns or {MAX_CELLS:,} cells",
-                                     "split it into smaller files")
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as err:
         raise FileUnreadable(name, f"the CSV cannot be parsed ({err})",
                              "save it again from Excel as CSV UTF-8") from None
+    width = max(map(len, rows), default=0)
+    if len(rows) > MAX_ROWS or width > MAX_COLS:
+        raise FileUnreadable(name, f"the CSV has more than {MAX_ROWS:,} rows or "
+                             f"{MAX_COLS:,} columns", "split it into smaller files")
     del text
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()  # trailing blank lines
     if not any(c.strip() for row in rows for c in row):
         return []
-    for row in rows:  # ragged rows (metadata lines above the header) padded to the widest
-        if len(row) < width:
+    if min(map(len, rows)) < width:
+        for row in rows:  # ragged rows (metadata lines above the header) padded to the widest
             row.extend([""] * (width - len(row)))
     body = np.empty((len(rows), width), dtype=object)
     body[:] = rows  # one C-level copy
