@@ -41,6 +41,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,17 +197,27 @@ def _read_xlsx(path: Path) -> list[Grid]:
                              "send the complete file again, or " + RESAVE) from None
     with zf:
         _check_zip_directory(name, zf)
-        sheet_parts = _sheet_parts(name, zf)
-        scans = {sheet: _scan_sheet_xml(name, sheet, zf, part) for sheet, part in sheet_parts.items()}
-        # parts that look like sheets but were not found through workbook.xml are checked for
-        # size too, in case calamine resolves them differently
-        listed = set(sheet_parts.values())
-        for part in zf.namelist():
-            if part.startswith("xl/worksheets/") and part.endswith(".xml") and part not in listed:
-                _scan_sheet_xml(name, part, zf, part)
-        _check_no_dtd(name, zf)
-    grids = _read_with_calamine(path, scans)
-    return grids
+        try:
+            scans = _check_parts(name, zf)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+            raise FileUnreadable(name, "the file is damaged (a part of the xlsx cannot be "
+                                 "unpacked)", "send the complete file again, or " + RESAVE
+                                 ) from None
+    return _read_with_calamine(path, scans)
+
+
+def _check_parts(name: str, zf: zipfile.ZipFile) -> dict:
+    """Stream every sheet's XML once (extent, formulas) and refuse DTDs, before calamine."""
+    sheet_parts = _sheet_parts(name, zf)
+    scans = {sheet: _scan_sheet_xml(name, sheet, zf, part) for sheet, part in sheet_parts.items()}
+    # parts that look like sheets but were not found through workbook.xml are checked for
+    # size too, in case calamine resolves them differently
+    listed = set(sheet_parts.values())
+    for part in zf.namelist():
+        if part.startswith("xl/worksheets/") and part.endswith(".xml") and part not in listed:
+            _scan_sheet_xml(name, part, zf, part)
+    _check_no_dtd(name, zf)
+    return scans
 
 
 def _read_ole2(path: Path) -> list[Grid]:

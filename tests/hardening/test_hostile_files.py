@@ -207,6 +207,17 @@ def test_a_truncated_xlsx_is_refused_as_incomplete(tmp_path, keep):
     assert "damaged or incomplete" in refusal(path)
 
 
+def test_an_xlsx_with_a_corrupted_sheet_part_is_refused_as_damaged(tmp_path):
+    data = bytearray(openpyxl_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start : start + 200] = b"\xff" * 200  # the directory is intact, the data is not
+    path = tmp_path / "corrupt.xlsx"
+    path.write_bytes(bytes(data))
+    assert "damaged" in refusal(path)
+
+
 @pytest.mark.parametrize("name", ["empty.xlsx", "empty.xls", "empty.csv"])
 def test_an_empty_file_is_refused(tmp_path, name):
     path = tmp_path / name
