@@ -36,8 +36,10 @@ work) waits up to $CIVICSTATS_STORE_TIMEOUT seconds (default 30), then raises
 :class:`~civicstats.errors.StoreBusy`. Readers use read-only connections and never create
 the file.
 
-Test-only hook: $CIVICSTATS_TEST_SLEEP_IN_TXN (seconds) sleeps inside each file's transaction,
-just before COMMIT, so that tests can kill an ingest in the middle of a file.
+Test-only hook: $CIVICSTATS_TEST_SLEEP_IN_TXN ("SECONDS", or "SECONDS@N" for the Nth file
+only) prints a line to stderr and sleeps inside each file's transaction, just before COMMIT,
+so that tests can kill an ingest in the middle of a file (tests/test_store_faults.py).
+Never set it in production.
 
 >>> import tempfile, pathlib
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
@@ -50,6 +52,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -568,8 +571,8 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
         con.execute("INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [ingest_id, meta.file, meta.sha256, meta.size, now, meta.domain, len(rec),
                      len(iss), errors, outcome, ""])
-        if os.environ.get(ENV_TEST_SLEEP):
-            time.sleep(float(os.environ[ENV_TEST_SLEEP]))
+        if os.environ.get(ENV_TEST_SLEEP):  # test-only: a window to kill us mid-file
+            _test_sleep(meta.file)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -578,6 +581,18 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
         con.unregister("_new_records")
         con.unregister("_new_issues")
     return IngestOutcome(meta.file, outcome, len(rec), len(iss), errors, meta.domain)
+
+
+_test_files_seen = []
+
+
+def _test_sleep(file: str) -> None:
+    """$CIVICSTATS_TEST_SLEEP_IN_TXN = "SECONDS" (every file) or "SECONDS@N" (the Nth file only)."""
+    _test_files_seen.append(file)
+    seconds, _, nth = os.environ[ENV_TEST_SLEEP].partition("@")
+    print(f"civicstats-test: in transaction for {file}", file=sys.stderr, flush=True)
+    if not nth or int(nth) == len(_test_files_seen):
+        time.sleep(float(seconds))
 
 
 def _run(con, sql: str, params: dict) -> None:
