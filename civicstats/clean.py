@@ -314,7 +314,7 @@ def _drop_repeated_headers(cells, rows, t, measure_cols) -> np.ndarray:
     hits = np.zeros(len(rows), dtype=int)
     for c in measure_cols:
         last = t.names[c][-1]
-        hits += cells.iloc[rows, c].map(lambda v, last=last: isinstance(v, str) and v.strip() == last).to_numpy()
+        hits += cells.iloc[rows, c].to_numpy(dtype=object) == last
     return rows[~((hits > 0) & (hits * 2 >= len(measure_cols)))]
 
 
@@ -362,7 +362,7 @@ def _context(grid, rows, cols: dict, merged) -> tuple[np.ndarray, int | None]:
     first = None
     for c, _ in sorted(cols.items(), key=lambda kv: (-kv[1].rank, kv[0])):
         first = c if first is None else first
-        vals = table.fill_down_merged(grid.cells, merged, c, rows).map(table.text).to_numpy(dtype=object)
+        vals = table.texts(table.fill_down_merged(grid.cells, merged, c, rows))
         out = np.where(out == "", vals, out)
     return out, first
 
@@ -469,16 +469,16 @@ def _periods(grid, rows, by_field, fb: _Fallback):
     if by_field["year"]:
         ycol = min(by_field["year"])
         ycells = _carry_down(table.fill_down_merged(grid.cells, grid.merged, ycol, rows), rows)
-        years = pd.to_numeric(ycells.map(table.text), errors="coerce").to_numpy()
+        years = pd.to_numeric(pd.Series(table.texts(ycells)), errors="coerce").to_numpy(dtype=float)
     out = np.full(len(rows), "", dtype=object)
     raw_first = None
     for c in sorted(cols):
         raw = _carry_down(table.fill_down_merged(grid.cells, grid.merged, c, rows), rows)
         got = parse_periods(raw, default_year=fb.year).to_numpy(dtype=object).copy()
         # a month number (1..12) takes the year column, else the title's year
-        num = pd.to_numeric(raw.map(lambda v: v if isinstance(v, int | float) and not isinstance(v, bool) else
-                                    (table.text(v).removesuffix("月") if isinstance(v, str) else None)),
-                            errors="coerce").to_numpy(dtype=float)
+        raw_text = table.texts(raw)
+        num = pd.to_numeric(pd.Series(raw_text, dtype="string").str.removesuffix("月"),
+                            errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         is_month = (num >= 1) & (num <= 12) & (num == np.floor(num))
         yr = years if years is not None else np.full(len(rows), fb.year if fb.year else np.nan)
         month_ok = is_month & ~np.isnan(yr)
@@ -488,7 +488,7 @@ def _periods(grid, rows, by_field, fb: _Fallback):
         got = np.where(pd.isna(got), "", got)
         out = np.where(out == "", got, out)
         if raw_first is None:
-            raw_first = (c, raw.map(table.text).to_numpy(dtype=object))
+            raw_first = (c, raw_text)
     if fb.period:
         out = np.where(out == "", fb.period, out)
 
@@ -517,8 +517,9 @@ def _carry_down(values: pd.Series, rows: np.ndarray) -> pd.Series:
     only filled down when merged).
     """
     block = np.concatenate([[0], np.cumsum(np.diff(rows) > 1)]) if len(rows) else np.zeros(0, dtype=int)
-    blank = values.map(lambda v: v is None or (isinstance(v, str) and not v.strip())
-                       or (isinstance(v, float) and v != v))
+    blank = table.texts(values) == ""
+    if not blank.any():
+        return values
     return values.where(~blank).groupby(block).ffill().astype(object).where(lambda s: s.notna(), None)
 
 
@@ -544,15 +545,21 @@ def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.Da
         return []
     issues = []
     cells = grid.cells
-    area_text = {c: table.fill_down_merged(cells, grid.merged, c, rows).map(vocab.normalize_text).to_numpy(dtype=object)
-                 for c in area_cols}
+    area_text = {}  # column -> normalised texts, made when a labelled total needs them
+
+    def texts_of(c):
+        if c not in area_text:
+            t = pd.Series(table.texts(table.fill_down_merged(cells, grid.merged, c, rows)), dtype="string")
+            area_text[c] = t.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).to_numpy(dtype=object)
+        return area_text[c]
+
     total_positions = totals.row.to_numpy(dtype=int)
     for tr, kind, label in totals.itertuples(index=False):
         core = _TOTAL_LABEL_NOISE.sub("", vocab.normalize_text(label))
         scope = None
         if core:
-            for texts in area_text.values():
-                hit = texts == core
+            for c in area_cols:
+                hit = texts_of(c) == core
                 if hit.any():
                     scope = hit
                     break

@@ -98,6 +98,33 @@ def text(value) -> str:
     return str(value).strip().strip("\u3000\u00a0").strip()
 
 
+def texts(values: pd.Series) -> np.ndarray:
+    """``text`` of a whole column, done column-wise (strings through Arrow, not one by one).
+
+    >>> texts(pd.Series([" 天悦社区\u3000", None, 3.0, "其中"], dtype=object)).tolist()
+    ['天悦社区', '', '3', '其中']
+    """
+    arr = values.to_numpy(dtype=object)
+    out = np.full(len(arr), "", dtype=object)
+    if not len(arr):
+        return out
+    is_str = _is_str(arr)
+    if is_str.any():
+        stripped = pd.Series(arr[is_str], dtype="string").str.strip(" \t\r\n\u3000\u00a0")
+        out[is_str] = stripped.fillna("").to_numpy(dtype=object)
+    other = ~is_str & pd.notna(arr)
+    if other.any():
+        out[other] = [text(v) for v in arr[other]]
+    return out
+
+
+_IS_STR = np.frompyfunc(lambda v: v.__class__ is str, 1, 1)
+
+
+def _is_str(arr: np.ndarray) -> np.ndarray:
+    return _IS_STR(arr).astype(bool) if len(arr) else np.zeros(0, dtype=bool)
+
+
 def is_numberish(value) -> bool:
     """True when a cell reads as a number (a row holding one is data, not header).
 
@@ -235,24 +262,23 @@ def _body(cells: pd.DataFrame, start: int) -> tuple[np.ndarray, int | None]:
         return np.empty(0, dtype=int), None
     values = rest.to_numpy(dtype=object)
     filled = pd.notna(values)
-    is_str = np.vectorize(lambda v: isinstance(v, str), otypes=[bool])(values) if values.size else filled
-    blank_str = np.zeros_like(filled)
-    if is_str.any():
-        stripped = pd.Series(values[is_str]).str.strip().eq("").to_numpy()
-        blank_str[is_str] = stripped
-    filled &= ~blank_str
+    # a row whose few cells are all whitespace (" ", U+3000) is blank too; checked one by one,
+    # since real data rows hold more than a couple of cells
+    few = np.flatnonzero((filled.sum(axis=1) <= 2) & filled.any(axis=1))
+    for i in few:
+        if all(isinstance(v, str) and not v.strip() for v in values[i][filled[i]]):
+            filled[i] = False
     nonblank = filled.any(axis=1)
     first = values[np.arange(len(values)), filled.argmax(axis=1)]
-    firsts = pd.Series(first[nonblank], dtype=object)
-    is_footer = np.zeros(len(values), dtype=bool)
-    if len(firsts):
-        mask = firsts.map(lambda v: isinstance(v, str) and bool(FOOTER.match(v))).to_numpy(dtype=bool)
-        is_footer[np.flatnonzero(nonblank)[mask]] = True
+    candidates = np.flatnonzero(nonblank & _is_str(first))
     footer = None
-    if is_footer.any():
-        cut = int(np.argmax(is_footer))
-        footer = start + cut
-        nonblank[cut:] = False
+    if len(candidates):
+        hit = pd.Series(first[candidates], dtype="string").str.match(FOOTER.pattern, flags=re.IGNORECASE)
+        hit = hit.fillna(False).to_numpy(dtype=bool)
+        if hit.any():
+            cut = int(candidates[hit][0])
+            footer = start + cut
+            nonblank[cut:] = False
     return start + np.flatnonzero(nonblank), footer
 
 
@@ -263,14 +289,16 @@ def total_rows(cells: pd.DataFrame, body: np.ndarray, label_cols) -> pd.DataFram
     """
     found: dict[int, str] = {}
     for col in label_cols:
-        if col >= cells.shape[1]:
+        if col >= cells.shape[1] or not len(body):
             continue
-        col_values = cells.iloc[body, col]
-        strs = col_values[col_values.map(lambda v: isinstance(v, str))]
-        if strs.empty:
+        arr = cells.iloc[body, col].to_numpy(dtype=object)
+        is_str = _is_str(arr)
+        if not is_str.any():
             continue
-        hit = strs[strs.str.replace(r"\s+", "", regex=True).str.contains(TOTAL_WORDS)]
-        for row, label in zip(hit.index, hit, strict=True):  # the index is the grid row
+        strs = pd.Series(arr[is_str], dtype="string")
+        hit = strs.str.replace(r"\s+", "", regex=True).str.contains(TOTAL_WORDS.pattern).fillna(False)
+        hit = hit.to_numpy(dtype=bool)
+        for row, label in zip(body[is_str][hit], strs[hit], strict=True):
             found.setdefault(int(row), label.strip())
     rows = sorted(found)
     return pd.DataFrame(
