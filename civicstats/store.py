@@ -182,6 +182,7 @@ def _reader(store) -> object | None:
     if not path.is_file():
         return None
     con = _connect(path, read_only=True)
+    con.execute("SET preserve_insertion_order = true")
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     if not {"records", "issues", "ingests"} <= tables:
         con.close()
@@ -206,8 +207,16 @@ def _measure_categories() -> list[str]:
     return list(dict.fromkeys(vocab.measures()["measure"]))
 
 
+CATEGORIES = {"qualifier": lambda: QUALIFIERS, "domain": lambda: DOMAINS,
+              "measure": lambda: _measure_categories()}
+
+
 def _typed(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Give a frame from SQL the dtypes of clean's records (period[M], categories, float64)."""
+    """Give a frame from SQL the dtypes of clean's records (period[M], categories, float64).
+
+    Works a column at a time without Python loops over rows: text stays Arrow-backed
+    ``str``, categories are recoded on their (few) values only.
+    """
     out = {}
     for col in columns:
         if col == "period":
@@ -219,20 +228,20 @@ def _typed(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
                 out[col] = pd.arrays.PeriodArray(ords.to_numpy(dtype="int64"), dtype="period[M]")
             continue
         s = df[col]
-        if col == "measure":
-            cats = _measure_categories()
-            out[col] = pd.Categorical(s, categories=cats + sorted(set(s.dropna()) - set(cats)))
-        elif col == "qualifier":
-            out[col] = pd.Categorical(s, categories=QUALIFIERS)
-        elif col == "domain":
-            out[col] = pd.Categorical(s, categories=DOMAINS + sorted(set(s.dropna()) - set(DOMAINS)))
+        if col in CATEGORIES:
+            known = CATEGORIES[col]()
+            s = s if isinstance(s.dtype, pd.CategoricalDtype) else s.astype("category")
+            extra = sorted(set(s.cat.categories.astype(str)) - set(known))
+            out[col] = s.cat.set_categories([*known, *extra]).astype(
+                pd.CategoricalDtype([*known, *extra]))
         elif col == "value":
-            out[col] = s.astype("float64").to_numpy()
+            out[col] = s.astype("float64")
         elif col in ("ingested_at", "superseded_at"):
-            out[col] = s.astype("datetime64[us]").to_numpy()
+            out[col] = s.astype("datetime64[us]")
         else:
-            out[col] = s.astype("str").to_numpy()
-    return pd.DataFrame(out, columns=columns, index=pd.RangeIndex(len(df)))
+            out[col] = s.astype("str")
+    return pd.DataFrame({c: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v)
+                         for c, v in out.items()}, columns=columns)
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -250,7 +259,13 @@ def _fetch(con, sql: str, params: list, columns: list[str]) -> pd.DataFrame:
     """Run a query through Arrow (no per-row Python work) and type the result."""
     if con is None:
         return _empty(columns)
+    import pyarrow.compute as pc
+
     table = con.sql(sql, params=params).to_arrow_table()
+    for name in CATEGORIES:  # categories built by Arrow, not by pandas row by row
+        if name in table.column_names:
+            i = table.column_names.index(name)
+            table = table.set_column(i, name, pc.dictionary_encode(table.column(i)))
     return _typed(table.to_pandas(), columns)
 
 
@@ -285,8 +300,12 @@ def _filters(domain, periods, areas, prefix: str = "") -> tuple[str, list]:
 
 _SELECT_RECORDS = (
     'SELECT area, "group", ' + _ORDINAL.format(c="period") + " AS period_ordinal, measure, value, "
-    "qualifier, source, domain, file, ingested_at, superseded_at, superseded_by FROM records"
+    "qualifier, source, domain, file, ingested_at{more} FROM records"
 )
+# Rows come in the order they were loaded (files in ingest order, each file's rows in its
+# order): DuckDB keeps insertion order for plain scans (preserve_insertion_order, set on every
+# reader). No ORDER BY: sorting a million rows would double the time of load().
+_ORDER = ""
 
 
 # -- reading -------------------------------------------------------------------
@@ -312,8 +331,8 @@ def load(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFrame:
     where, params = _filters(domain, periods, areas)
     con = _reader(store)
     try:
-        return _fetch(con, f"{_SELECT_RECORDS} WHERE superseded_at IS NULL{where} "
-                           'ORDER BY domain, period, area, "group", ingest_id, source',
+        return _fetch(con, _SELECT_RECORDS.format(more="")
+                      + f" WHERE superseded_at IS NULL{where}{_ORDER}",
                       params, LOAD_COLUMNS)
     finally:
         if con is not None:
@@ -331,14 +350,14 @@ def history(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFram
     >>> h = history("partners", periods="2023-09", store=store)
     >>> h[h.measure == "resident_partners"][["value", "file", "superseded_by"]]
        value               file      superseded_by
-    1   20.0   partners-9月.xlsx  partners-9月b.xlsx
+    0   20.0   partners-9月.xlsx  partners-9月b.xlsx
     2   21.0  partners-9月b.xlsx                NaN
     """
     where, params = _filters(domain, periods, areas)
     con = _reader(store)
     try:
-        return _fetch(con, f"{_SELECT_RECORDS} WHERE TRUE{where} "
-                           'ORDER BY domain, period, area, "group", measure, ingest_id, source',
+        return _fetch(con, _SELECT_RECORDS.format(more=", superseded_at, superseded_by")
+                      + f" WHERE TRUE{where}{_ORDER}",
                       params, HISTORY_COLUMNS)
     finally:
         if con is not None:
@@ -795,7 +814,7 @@ def export(fmt: str, out, *, store=None) -> int:
                     COPY (SELECT area, "group", strftime(period, '%Y-%m') AS period, measure, value,
                                  qualifier, source, domain, file, ingested_at
                           FROM records WHERE superseded_at IS NULL
-                          ORDER BY domain, period, area, "group", ingest_id, source)
+                          ORDER BY domain, period, ingest_id, rowid)
                     TO '{_sql_str(tmp)}' (FORMAT PARQUET, PARTITION_BY (domain, period))""")
             else:
                 tmp.mkdir(parents=True)

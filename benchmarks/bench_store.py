@@ -1,0 +1,144 @@
+"""Benchmark the store: first ingest vs unchanged re-ingest, and cs.load vs pd.read_parquet.
+
+    .venv/bin/python benchmarks/bench_store.py [--quick]
+
+1. Writes 100 monthly workbooks of 30 areas each (20 with --quick) into benchmarks/out/ once,
+   ingests them into a fresh store, then ingests them again unchanged. The unchanged run
+   should only hash files: target under 5% of the first.
+2. Inserts 1,000,000 synthetic current records (100,000 with --quick) straight into a
+   store, times ``cs.load()`` of all of them (typed: period[M], categories), and next to it
+   ``pd.read_parquet`` of the same records exported to one Parquet file (the plain
+   alternative), raw and with the same typing.
+"""
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from civicstats import store as st  # noqa: E402
+from civicstats import vocab  # noqa: E402
+
+OUT = HERE / "out"
+
+
+def area_names(n: int) -> list[str]:
+    known = vocab.areas()["area"].tolist()
+    return (known + [f"第{i}社区" for i in range(1, n)])[:n]
+
+
+def write_workbooks(folder: Path, months: int, areas: int) -> list[Path]:
+    """``months`` partners workbooks, 2015-01 onwards, one row per area; written once."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = area_names(areas)
+    paths = []
+    for i, period in enumerate(pd.period_range("2015-01", periods=months, freq="M")):
+        path = folder / f"partners_{period}.xlsx"
+        paths.append(path)
+        if path.exists():
+            continue
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = f"{period.month}月"
+        ws.append([f"{period.year}年{period.month}月社区合伙人统计"])
+        ws.append(["社区", "居民合伙人", "团体合伙人", "合伙人项目"])
+        for j, name in enumerate(names):
+            ws.append([name, 10 + (i + j) % 17, 20 + (i * j) % 13, (i + 2 * j) % 9])
+        wb.save(path)
+    return paths
+
+
+def bench_ingest(months: int, areas: int) -> None:
+    paths = write_workbooks(OUT / f"store_workbooks_{months}x{areas}", months, areas)
+    store = OUT / "bench_ingest.duckdb"
+    for p in (store, Path(f"{store}.wal")):
+        p.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    first = st.ingest(paths, store=store)
+    t_first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    again = st.ingest(paths, store=store)
+    t_again = time.perf_counter() - t0
+    n = sum(o.records for o in first)
+    assert all(o.outcome == "unchanged" for o in again), "re-ingest was not a no-op"
+    print(f"first ingest      {len(paths):4d} workbooks, {n:,} records: {t_first:8.2f} s "
+          f"({t_first / len(paths) * 1000:.0f} ms per file: clean + one transaction)")
+    print(f"unchanged ingest  {len(paths):4d} workbooks (hash only):     {t_again:8.3f} s "
+          f"= {t_again / t_first:.1%} of the first (target < 5%)")
+
+
+def synthetic_store(path: Path, n: int) -> None:
+    """``n`` current records inserted with one SQL statement (no cleaning involved)."""
+    for p in (path, Path(f"{path}.wal")):
+        p.unlink(missing_ok=True)
+    con = st._writer(path)
+    measures = vocab.measures()[["domain", "measure"]].values.tolist()
+    con.execute("CREATE TEMP TABLE m AS SELECT * FROM (VALUES "
+                + ", ".join(f"({i}, '{d}', '{m}')" for i, (d, m) in enumerate(measures))
+                + ") t(i, domain, measure)")
+    areas = area_names(30)
+    con.execute("CREATE TEMP TABLE a AS SELECT * FROM (VALUES "
+                + ", ".join(f"({i}, '{a}')" for i, a in enumerate(areas)) + ") t(i, area)")
+    con.execute(f"""
+        INSERT INTO records
+        SELECT m.domain, a.area, '', DATE '2015-01-01' + to_months(CAST((r // 390) % 100 AS INT)),
+               m.measure, round(random() * 500), 'exact',
+               'f' || (r // 390) || '.xlsx#S!B' || (r % 390), 'data/raw/f' || (r // 390) || '.xlsx',
+               'sha' || (r // 390), r // 390, TIMESTAMP '2024-01-01 08:00:00', NULL, NULL, NULL
+        FROM range({n}) t(r)
+        JOIN m ON m.i = r % {len(measures)}
+        JOIN a ON a.i = (r // {len(measures)}) % 30""")
+    con.close()
+
+
+def bench_load(n: int) -> None:
+    store = OUT / "bench_load.duckdb"
+    synthetic_store(store, n)
+    parquet = OUT / "bench_load.parquet"
+    t0 = time.perf_counter()
+    df = st.load(store=store)
+    t_load = time.perf_counter() - t0
+    assert len(df) == n, (len(df), n)
+    df.assign(period=df.period.astype(str)).to_parquet(parquet, index=False)
+    st.load(store=store)  # second run: warm file cache, as for the parquet reads below
+    t0 = time.perf_counter()
+    df = st.load(store=store)
+    t_load_warm = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    raw = pd.read_parquet(parquet)
+    t_pq = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    typed = pd.read_parquet(parquet)
+    typed["period"] = pd.PeriodIndex(typed["period"], freq="M")
+    for col in ("measure", "qualifier", "domain"):
+        typed[col] = typed[col].astype("category")
+    t_pq_typed = time.perf_counter() - t0
+    assert len(raw) == len(typed) == n
+    print(f"cs.load           {n:,} records, typed:            {t_load:8.3f} s "
+          f"(warm {t_load_warm:.3f} s; target < 1 s)")
+    print(f"pd.read_parquet   same records, raw strings:      {t_pq:8.3f} s")
+    print(f"pd.read_parquet   same records, typed like load:  {t_pq_typed:8.3f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20 workbooks, 100,000 records")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    months, records = (20, 100_000) if args.quick else (100, 1_000_000)
+    bench_ingest(months, 30)
+    bench_load(records)
+    for p in OUT.glob("bench_*.duckdb*"):
+        p.unlink()
+    shutil.rmtree(OUT / "bench_load.parquet", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
