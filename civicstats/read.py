@@ -29,6 +29,14 @@ rather than swapping):
   counted from A1), which keeps a sheet under roughly 1.5 GB of Python objects;
 * ``MAX_CSV_BYTES`` 512 MiB per CSV file.
 
+Why the pre-checks: calamine allocates a sheet's used range densely, so two cells at
+A1 and XFD1048576 would ask for 17 billion cells and abort the process; the sheet XML
+is therefore streamed once (4 MB chunks, regex in C) to bound the range first. A
+legacy .xls is bounded by its format (65,536 x 256). calamine does not resolve XML
+entities (it stops with "unrecognized entity"), and any DOCTYPE in the first 4 KB of an
+xlsx part is refused before calamine sees it; XML we parse ourselves goes through
+defusedxml.
+
 >>> address(6, 2), address(0, 26)
 ('C7', 'AA1')
 """
