@@ -61,7 +61,7 @@ from civicstats.read import Grid, read_grids, source
 from civicstats.values import (
     find_period_in,
     find_year_in,
-    parse_periods,
+    parse_period,
     parse_value,
     parse_values,
 )
@@ -425,11 +425,12 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
         g = group[keep]
         if col.label:
             g = np.where(g == "", col.label, g + "/" + col.label)
-        records.append(pd.DataFrame({
-            "area": area[keep], "group": g, "period": period[keep], "measure": col.name,
+        records.append({
+            "area": area[keep], "group": g, "period": period[keep],
+            "measure": np.full(int(keep.sum()), col.name, dtype=object),
             "value": value[keep], "qualifier": p.qualifier.to_numpy(dtype=object)[keep],
             "source": _sources(grid, rows[keep], c),
-        }))
+        })
     issues += _check_totals(grid, rows, totals, measures, parsed, by_field["area"])
     return records, issues
 
@@ -474,18 +475,16 @@ def _periods(grid, rows, by_field, fb: _Fallback):
     raw_first = None
     for c in sorted(cols):
         raw = _carry_down(table.fill_down_merged(grid.cells, grid.merged, c, rows), rows)
-        got = parse_periods(raw, default_year=fb.year).to_numpy(dtype=object).copy()
+        got = table.per_unique(raw, lambda v: parse_period(v, default_year=fb.year) or "")
         # a month number (1..12) takes the year column, else the title's year
         raw_text = table.texts(raw)
-        num = pd.to_numeric(pd.Series(raw_text, dtype="string").str.removesuffix("月"),
-                            errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        is_month = (num >= 1) & (num <= 12) & (num == np.floor(num))
+        num = table.per_unique(raw_text, _month_number, float)
+        is_month = ~np.isnan(num)
         yr = years if years is not None else np.full(len(rows), fb.year if fb.year else np.nan)
         month_ok = is_month & ~np.isnan(yr)
         if month_ok.any():
             ym = [f"{int(y):04d}-{int(m):02d}" for y, m in zip(yr[month_ok], num[month_ok], strict=True)]
             got[month_ok] = ym
-        got = np.where(pd.isna(got), "", got)
         out = np.where(out == "", got, out)
         if raw_first is None:
             raw_first = (c, raw_text)
@@ -507,6 +506,16 @@ def _periods(grid, rows, by_field, fb: _Fallback):
         return issues
 
     return out, bad
+
+
+def _month_number(text: str) -> float:
+    """1..12 for a cell holding just a month number ("9", "9月"), else NaN.
+
+    >>> _month_number("9月"), _month_number("12"), _month_number("2023年9月")
+    (9.0, 12.0, nan)
+    """
+    t = (text or "").removesuffix("月")
+    return float(t) if t.isdigit() and 1 <= int(t) <= 12 else math.nan
 
 
 def _carry_down(values: pd.Series, rows: np.ndarray) -> pd.Series:
@@ -606,7 +615,7 @@ def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.Da
 def _sources(grid: Grid, rows: np.ndarray, col: int) -> np.ndarray:
     """``FILE#SHEET!CELL`` for many rows of one column, built column-wise."""
     prefix = source(grid, 0, col)[:-1]  # "file#sheet!C"
-    return (prefix + pd.Series(np.asarray(rows) + 1).astype(str)).to_numpy(dtype=object)
+    return np.char.add(prefix, (np.asarray(rows, dtype=np.int64) + 1).astype(str)).astype(object)
 
 
 def _issues(src, severity, rule, raw, message) -> pd.DataFrame:
@@ -629,24 +638,26 @@ def _issues_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return df.astype({c: object for c in ISSUE_COLUMNS})
 
 
-def _records_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Typed records: period[M], categorical measure/qualifier, float64 value."""
-    parts = [p for p in parts if len(p)]
-    if parts:
-        df = pd.concat(parts, ignore_index=True)
-    else:
-        df = pd.DataFrame({c: pd.Series(dtype=object) for c in RECORD_COLUMNS})
-    months = df["period"].astype(str)
-    uniq = pd.unique(months)
-    idx = pd.PeriodIndex(list(uniq), freq="M") if len(uniq) else pd.PeriodIndex([], freq="M")
-    codes = pd.Categorical(months, categories=uniq).codes
-    df["period"] = pd.Series(idx.take(codes) if len(df) else idx, index=df.index)
+def _records_frame(parts: list[dict]) -> pd.DataFrame:
+    """Typed records from per-column pieces: period[M], categorical measure/qualifier, float64 value.
+
+    Built once from plain arrays, so pandas never converts text columns back and forth.
+    """
+    parts = [p for p in parts if len(p["value"])]
+    col = {c: (np.concatenate([p[c] for p in parts]) if parts else np.empty(0, dtype=object))
+           for c in RECORD_COLUMNS}
+    codes, months = pd.factorize(col["period"])
+    idx = pd.PeriodIndex(list(months), freq="M")
     measures = list(dict.fromkeys(vocab.measures().measure))
-    df["measure"] = pd.Categorical(df["measure"], categories=measures)
-    df["qualifier"] = pd.Categorical(df["qualifier"], categories=QUALIFIERS)
-    df["value"] = df["value"].astype("float64")
-    for c in ("area", "group", "source"):
-        df[c] = df[c].astype(object).fillna("").astype(str)
+    df = pd.DataFrame({
+        "area": pd.Series(col["area"], dtype=object),
+        "group": pd.Series(col["group"], dtype=object),
+        "period": pd.Series(idx.take(codes) if len(codes) else pd.PeriodIndex([], freq="M")),
+        "measure": pd.Categorical(col["measure"], categories=measures),
+        "value": pd.Series(col["value"], dtype="float64"),
+        "qualifier": pd.Categorical(col["qualifier"], categories=QUALIFIERS),
+        "source": pd.Series(col["source"], dtype=object),
+    })
     return df[RECORD_COLUMNS]
 
 

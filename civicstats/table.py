@@ -98,31 +98,34 @@ def text(value) -> str:
     return str(value).strip().strip("\u3000\u00a0").strip()
 
 
-def texts(values: pd.Series) -> np.ndarray:
-    """``text`` of a whole column, done column-wise (strings through Arrow, not one by one).
+def per_unique(values, fn, dtype=object) -> np.ndarray:
+    """``fn`` of every cell of a column, computed once per distinct value (columns repeat a lot).
+
+    >>> per_unique(np.array(["a", None, "a", 2.0], dtype=object), repr).tolist()
+    ["'a'", 'None', "'a'", '2.0']
+    """
+    arr = np.asarray(values, dtype=object)
+    if not len(arr):
+        return np.empty(0, dtype=dtype)
+    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=dtype)
+    for i, u in enumerate(uniques):
+        mapped[i] = fn(u)
+    mapped[-1] = fn(None)  # code -1: an empty cell
+    return mapped[codes]
+
+
+def texts(values) -> np.ndarray:
+    """``text`` of a whole column, each distinct value converted once.
 
     >>> texts(pd.Series([" 天悦社区\u3000", None, 3.0, "其中"], dtype=object)).tolist()
     ['天悦社区', '', '3', '其中']
     """
-    arr = values.to_numpy(dtype=object)
-    out = np.full(len(arr), "", dtype=object)
-    if not len(arr):
-        return out
-    is_str = _is_str(arr)
-    if is_str.any():
-        stripped = pd.Series(arr[is_str], dtype="string").str.strip(" \t\r\n\u3000\u00a0")
-        out[is_str] = stripped.fillna("").to_numpy(dtype=object)
-    other = ~is_str & pd.notna(arr)
-    if other.any():
-        out[other] = [text(v) for v in arr[other]]
-    return out
+    return per_unique(values, text)
 
 
-_IS_STR = np.frompyfunc(lambda v: v.__class__ is str, 1, 1)
-
-
-def _is_str(arr: np.ndarray) -> np.ndarray:
-    return _IS_STR(arr).astype(bool) if len(arr) else np.zeros(0, dtype=bool)
+def _is_str(arr) -> np.ndarray:
+    return per_unique(arr, lambda v: v.__class__ is str, bool)
 
 
 def is_numberish(value) -> bool:
@@ -270,15 +273,12 @@ def _body(cells: pd.DataFrame, start: int) -> tuple[np.ndarray, int | None]:
             filled[i] = False
     nonblank = filled.any(axis=1)
     first = values[np.arange(len(values)), filled.argmax(axis=1)]
-    candidates = np.flatnonzero(nonblank & _is_str(first))
+    is_footer = per_unique(first, lambda v: isinstance(v, str) and bool(FOOTER.match(v)), bool) & nonblank
     footer = None
-    if len(candidates):
-        hit = pd.Series(first[candidates], dtype="string").str.match(FOOTER.pattern, flags=re.IGNORECASE)
-        hit = hit.fillna(False).to_numpy(dtype=bool)
-        if hit.any():
-            cut = int(candidates[hit][0])
-            footer = start + cut
-            nonblank[cut:] = False
+    if is_footer.any():
+        cut = int(np.argmax(is_footer))
+        footer = start + cut
+        nonblank[cut:] = False
     return start + np.flatnonzero(nonblank), footer
 
 
@@ -288,17 +288,13 @@ def total_rows(cells: pd.DataFrame, body: np.ndarray, label_cols) -> pd.DataFram
     The word may sit anywhere in the label ("北干街道小计", "总合计").
     """
     found: dict[int, str] = {}
+    squeeze = re.compile(r"\s+")
     for col in label_cols:
         if col >= cells.shape[1] or not len(body):
             continue
         arr = cells.iloc[body, col].to_numpy(dtype=object)
-        is_str = _is_str(arr)
-        if not is_str.any():
-            continue
-        strs = pd.Series(arr[is_str], dtype="string")
-        hit = strs.str.replace(r"\s+", "", regex=True).str.contains(TOTAL_WORDS.pattern).fillna(False)
-        hit = hit.to_numpy(dtype=bool)
-        for row, label in zip(body[is_str][hit], strs[hit], strict=True):
+        hit = per_unique(arr, lambda v: isinstance(v, str) and bool(TOTAL_WORDS.search(squeeze.sub("", v))), bool)
+        for row, label in zip(body[hit], arr[hit], strict=True):
             found.setdefault(int(row), label.strip())
     rows = sorted(found)
     return pd.DataFrame(
