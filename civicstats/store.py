@@ -523,6 +523,26 @@ def _issue_periods(issues: pd.DataFrame, records: pd.DataFrame) -> pd.Series:
     return out.fillna(only) if not pd.isna(only) else out
 
 
+def _duplicate_keys(rec: pd.DataFrame) -> pd.DataFrame:
+    """A ``duplicate_key`` warning for each record whose key the same file already sent.
+
+    Both records are kept (no figure is guessed away), so the analyst must look.
+    """
+    cols = ["domain", "area", "group", "period_date", "measure"]
+    dup = rec.duplicated(cols, keep="first")
+    if not dup.any():
+        return pd.DataFrame(columns=ISSUE_COLUMNS)
+    first = rec.drop_duplicates(cols).set_index(cols)["source"]
+    rows = rec[dup]
+    firsts = first.reindex(pd.MultiIndex.from_frame(rows[cols])).to_numpy()
+    return pd.DataFrame({
+        "source": rows["source"].to_numpy(), "severity": "warning", "rule": "duplicate_key",
+        "raw": rows["value"].astype(str).to_numpy(),
+        "message": [f"{r.area} {r.measure} {str(r.period_date)[:7]} is also given at {f}; both "
+                    "are kept as current figures: correct the file and ingest it again"
+                    for r, f in zip(rows.itertuples(), firsts, strict=True)]})
+
+
 def _prepare(meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame):
     """Records and issues as the plain columns the SQL below inserts."""
     rec = pd.DataFrame({
@@ -540,6 +560,7 @@ def _prepare(meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame):
     iss = pd.DataFrame({c: issues[c].astype(object).where(issues[c].notna(), None)
                         .astype("str").to_numpy() if len(issues) else pd.Series([], dtype="str")
                         for c in ISSUE_COLUMNS}, index=pd.RangeIndex(len(issues)))
+    iss = pd.concat([iss, _duplicate_keys(rec)], ignore_index=True) if len(rec) else iss
     iss["period_date"] = _issue_periods(iss, rec).to_numpy() if len(iss) else \
         pd.Series([], dtype="datetime64[us]")
     return rec, iss
@@ -682,10 +703,13 @@ def ingest(paths, *, store=None, domain: str | None = None,
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> (d / "notes.txt").write_text("not a table")
-    11
-    >>> [o.line() for o in ingest([d / "notes.txt"], store=d / "s.duckdb")]  # doctest: +ELLIPSIS
-    ['.../notes.txt: failed: not a spreadsheet (.xlsx, .xlsm, .xls or .csv)...']
+    >>> csv = d / "partners_2023-09.csv"
+    >>> _ = csv.write_text("2023年9月合伙人统计\\n社区,居民合伙人,团体合伙人\\n天悦社区,20,35\\n",
+    ...                    encoding="utf-8")
+    >>> [o.line() for o in ingest([d], store=d / "s.duckdb")]  # doctest: +ELLIPSIS
+    ['.../partners_2023-09.csv: ingested 2 records (partners)']
+    >>> [o.outcome for o in ingest([csv], store=d / "s.duckdb")]
+    ['unchanged']
     """
     files = files_in(paths)
     if not files:

@@ -148,6 +148,16 @@ def test_a_failing_load_rolls_back_and_leaves_the_store_as_it_was():
     pd.testing.assert_frame_equal(st.ingests(), before[1])
 
 
+def test_a_key_sent_twice_by_one_file_keeps_both_figures_and_warns():
+    put("a.xlsx", "s1", records([("天悦社区", "2023-09", "resident_partners", 20),
+                                 ("天悦社区", "2023-09", "resident_partners", 22)]))
+    assert sorted(st.load().value) == [20.0, 22.0]
+    warn = st.issues("2023-09")
+    assert warn[["source", "severity", "rule"]].values.tolist() == [
+        ["f.xlsx#S!B4", "warning", "duplicate_key"]]
+    assert "f.xlsx#S!B3" in warn.message.iloc[0]
+
+
 def test_load_filters_by_domain_periods_and_areas():
     put("a.xlsx", "s1", records([("天悦社区", "2023-08", "resident_partners", 1),
                                  ("天悦社区", "2023-09", "resident_partners", 2),
