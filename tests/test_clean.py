@@ -366,3 +366,26 @@ def test_a_bad_period_option_is_a_usage_error(tmp_path, capsys):
     path = book(tmp_path / "p.xlsx", {"Sheet1": partners_rows()})
     code, out = run(capsys, path, "--domain", "partners", "--period", "2023年9月")
     assert code == 2 and "YYYY-MM" in out.err
+
+
+def test_a_two_up_layout_with_the_header_repeated_side_by_side_gives_every_block(tmp_path):
+    rows = [["2023年9月志愿者统计"], ["社区", "志愿者人数", None, "社区", "志愿者人数"],
+            ["天悦社区", 3, None, "工人路社区", 4], ["育才东苑社区", 5, None, "湘湖社区", 6]]
+    records, issues, _ = clean(book(tmp_path / "v.xlsx", {"Sheet1": rows}), "volunteers")
+    assert values(records) == {"天悦社区": 3, "育才东苑社区": 5, "工人路社区": 4, "湘湖社区": 6}
+    assert records[records.area == "湘湖社区"].source.tolist() == ["v.xlsx#Sheet1!E4"]
+    assert issues.empty
+
+
+def test_a_header_repeated_down_the_sheet_is_not_read_as_data(tmp_path):
+    rows = [["社区", "居民合伙人"], ["天悦社区", 20], ["社区", "居民合伙人"], ["工人路社区", 7]]
+    records, issues, _ = clean(book(tmp_path / "p.xlsx", {"2023年9月": rows}), "partners")
+    assert values(records) == {"天悦社区": 20, "工人路社区": 7}
+    assert issues.empty
+
+
+def test_notes_from_reading_the_file_become_issues_with_their_cell(tmp_path):
+    rows = [["2023年9月"], ["社区", "居民合伙人"], ["天悦社区", 20], ["工人路社区", "=B3+1"]]
+    records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
+    assert values(records) == {"天悦社区": 20}
+    assert "p.xlsx#Sheet1!B4" in issues.source.tolist()
