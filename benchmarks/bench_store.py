@@ -12,7 +12,6 @@
 """
 
 import argparse
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -70,7 +69,7 @@ def bench_ingest(months: int, areas: int) -> None:
     assert all(o.outcome == "unchanged" for o in again), "re-ingest was not a no-op"
     print(f"first ingest      {len(paths):4d} workbooks, {n:,} records: {t_first:8.2f} s "
           f"({t_first / len(paths) * 1000:.0f} ms per file: clean + one transaction)")
-    print(f"unchanged ingest  {len(paths):4d} workbooks (hash only):     {t_again:8.3f} s "
+    print(f"unchanged ingest  {len(paths):4d} workbooks (hash only):    {t_again:8.3f} s "
           f"= {t_again / t_first:.1%} of the first (target < 5%)")
 
 
@@ -98,33 +97,42 @@ def synthetic_store(path: Path, n: int) -> None:
     con.close()
 
 
+def best_of(fn, runs: int = 3) -> tuple[float, object]:
+    """The fastest of ``runs`` timings (the least disturbed by other work on the machine)."""
+    best, out = float("inf"), None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def read_parquet_typed(path: Path) -> pd.DataFrame:
+    """The plain alternative to cs.load, given the same dtypes by the fastest pandas route."""
+    df = pd.read_parquet(path)
+    df["period"] = pd.to_datetime(df["period"], format="%Y-%m").dt.to_period("M")
+    for col in ("measure", "qualifier", "domain"):
+        df[col] = df[col].astype("category")
+    return df
+
+
 def bench_load(n: int) -> None:
     store = OUT / "bench_load.duckdb"
     synthetic_store(store, n)
     parquet = OUT / "bench_load.parquet"
     t0 = time.perf_counter()
     df = st.load(store=store)
-    t_load = time.perf_counter() - t0
+    t_cold = time.perf_counter() - t0
     assert len(df) == n, (len(df), n)
     df.assign(period=df.period.astype(str)).to_parquet(parquet, index=False)
-    st.load(store=store)  # second run: warm file cache, as for the parquet reads below
-    t0 = time.perf_counter()
-    df = st.load(store=store)
-    t_load_warm = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    raw = pd.read_parquet(parquet)
-    t_pq = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    typed = pd.read_parquet(parquet)
-    typed["period"] = pd.PeriodIndex(typed["period"], freq="M")
-    for col in ("measure", "qualifier", "domain"):
-        typed[col] = typed[col].astype("category")
-    t_pq_typed = time.perf_counter() - t0
-    assert len(raw) == len(typed) == n
-    print(f"cs.load           {n:,} records, typed:            {t_load:8.3f} s "
-          f"(warm {t_load_warm:.3f} s; target < 1 s)")
-    print(f"pd.read_parquet   same records, raw strings:      {t_pq:8.3f} s")
-    print(f"pd.read_parquet   same records, typed like load:  {t_pq_typed:8.3f} s")
+    t_load, df = best_of(lambda: st.load(store=store))
+    t_pq, raw = best_of(lambda: pd.read_parquet(parquet))
+    t_pq_typed, typed = best_of(lambda: read_parquet_typed(parquet))
+    assert len(raw) == len(typed) == n and typed.period.dtype == df.period.dtype
+    print(f"cs.load           {n:,} records, typed:          {t_load:8.3f} s "
+          f"(best of 3; first call {t_cold:.3f} s; target < 1 s)")
+    print(f"pd.read_parquet   same records, text columns:   {t_pq:8.3f} s")
+    print(f"pd.read_parquet   same records, typed like load:{t_pq_typed:8.3f} s")
 
 
 def main() -> None:
@@ -135,9 +143,8 @@ def main() -> None:
     months, records = (20, 100_000) if args.quick else (100, 1_000_000)
     bench_ingest(months, 30)
     bench_load(records)
-    for p in OUT.glob("bench_*.duckdb*"):
-        p.unlink()
-    shutil.rmtree(OUT / "bench_load.parquet", ignore_errors=True)
+    for p in [*OUT.glob("bench_*.duckdb*"), OUT / "bench_load.parquet"]:
+        p.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
