@@ -1045,7 +1045,7 @@ def newsletter(records: pd.DataFrame, period) -> Newsletter:
     df = _records(records, p)
     if df[df["period"] == p].empty:
         raise UsageError(str(period), f"there are no records for {p}",
-                         "ingest that month's files first (civicstats ingest data/raw/...) "
+                         "ingest that month's files first (civicstats ingest data/raw) "
                          "or pick a month the store has (civicstats status)")
     built: dict[str, Chart | str] = {
         "partners_resident": _partner_chart(df, "resident_partners", p),

@@ -92,12 +92,9 @@ def status_cmd(store):
         return
     shown = table.assign(last_ingest=table["last_ingest"].dt.strftime("%Y-%m-%d %H:%M"))
     click.echo(shown.to_string(index=False))
-    log = st.ingests(store=store)
-    failed = log[log["outcome"] == "failed"].drop_duplicates("path", keep="last")
-    loaded = set(log.loc[log["outcome"].isin(["ok", "rejected-cells"]), "path"])
-    for row in failed.itertuples():
-        if row.path not in loaded:
-            click.echo(f"failed, not loaded: {row.path}: {row.message}")
+    log = st.ingests(store=store).drop_duplicates("path", keep="last")
+    for row in log[log["outcome"] == "failed"].itertuples():
+        click.echo(f"failed (latest version not loaded): {row.path}: {row.message}")
 
 
 @app.command("export")
@@ -156,6 +153,76 @@ def clean_command(file, domain, out, issues_out, area, period, strict):
     if strict and errors:
         err(f"--strict: {errors} errors, nothing written")
     click.get_current_context().exit(1 if errors else 0)
+
+
+# -- report (owner: civicstats.report) -----------------------------------------
+
+
+@app.command("report")
+@click.option("--period", help="The month to report, YYYY-MM.")
+@click.option("--latest", is_flag=True, help="Report the latest month in the store (after ingesting data/raw).")
+@click.option("--areas", default="all", show_default=True,
+              help="Areas for area_profile: all (every area that reported) or A,B.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=int, help="Notebooks run in parallel.")
+@click.option("--force", is_flag=True, help="Rerun notebooks whose inputs did not change.")
+@click.option("--out", type=click.Path(file_okay=False), help="Reports folder (default reports/).")
+@click.option("--store", type=click.Path(dir_okay=False), help="Store file (default data/processed/civicstats.duckdb).")
+@click.option("--timeout", default=300.0, show_default=True, type=float,
+              help="Seconds one notebook may run before it is stopped.")
+def report_cmd(period, latest, areas, jobs, force, out, store, timeout):
+    """Ingest what is new in data/raw, run every report notebook, write reports/<period>/.
+
+    Exit 0 all reports ok, 1 some notebook failed (the others still written),
+    2 bad arguments or parameters (no notebook started).
+    """
+    from civicstats.errors import UsageError
+    from civicstats.report import run_reports
+
+    if bool(period) == bool(latest):
+        raise UsageError("report", "give either --period YYYY-MM or --latest",
+                         "e.g. civicstats report --period 2023-09")
+    run = run_reports("latest" if latest else period, areas=areas, jobs=jobs, force=force,
+                      out=out, store=store, timeout=timeout)
+    for line in run.summary().splitlines():
+        (err if line.startswith("FAILED") else click.echo)(line)
+    click.get_current_context().exit(run.exit_code)
+
+
+@app.command("charts")
+@click.option("--period", required=True, help="The month, YYYY-MM.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the charts.")
+@click.option("--formats", default="png,svg,pdf", show_default=True, help="Comma-separated: png,svg,pdf.")
+@click.option("--size", default="web", show_default=True,
+              type=click.Choice(["column", "page", "web"]),
+              help="column 85 mm / page 175 mm at 300 dpi, web 1200 px.")
+@click.option("--store", type=click.Path(dir_okay=False), help="Store file (default data/processed/civicstats.duckdb).")
+def charts_cmd(period, out, formats, size, store):
+    """Export the month's newsletter charts (PNG/SVG/PDF + CSV + alt text) from the store.
+
+    Exit 0 all written, 2 bad arguments or no data for the month.
+    """
+    from civicstats import charts
+    from civicstats import store as store_mod
+    from civicstats.errors import UsageError
+    from civicstats.params import check_period
+
+    try:
+        period = check_period(period)
+    except ValueError as exc:
+        raise UsageError("--period", str(exc), "e.g. --period 2023-09") from None
+    records = store_mod.load(store=store)
+    if records.empty or not (records["period"].astype(str) == period).any():
+        have = ", ".join(store_mod.periods(store=store)) or "none"
+        raise UsageError("charts", f"the store has no records for {period} (months: {have})",
+                         "ingest that month's files first, e.g. civicstats ingest data/raw")
+    nl = charts.newsletter(records, period)
+    paths = charts.save_newsletter(nl, out, formats=[f.strip() for f in formats.split(",")],
+                                   size=size)
+    for name, chart in nl.charts.items():
+        click.echo(f"{name}: {chart.title}")
+    for name, reason in nl.skipped.items():
+        err(f"skipped {name}: {reason}")
+    click.echo(f"{len(nl.charts)} charts, {len(paths)} files in {out}")
 
 
 def main(argv: list[str] | None = None) -> int:
