@@ -6,8 +6,10 @@ the ``store`` argument, else $CIVICSTATS_STORE). Three tables:
 ``ingests``
     every file seen: ``ingest_id, path, sha256, size, ingested_at, domain, records, issues,
     errors, outcome, message``; outcome is ``ok``, ``rejected-cells`` (loaded, some cells
-    rejected), ``failed`` (nothing loaded) or ``unchanged`` (content already current under
-    another path; the same path re-sent unchanged adds no row, so rerunning leaves the store as is).
+    rejected), ``failed`` (nothing loaded) or ``unchanged`` (content already current). A row is
+    added only when something changes for that path (a new version, a failure, a copy of
+    loaded content under a new name, a path fixed after a failure), so rerunning over the same
+    files leaves the store as it was.
 ``records``
     the tidy records of every loaded file version, current and superseded, in one table:
     the record columns plus ``domain, file, sha256, ingest_id, ingested_at`` and
@@ -640,13 +642,20 @@ def _run(con, sql: str, params: dict) -> None:
     con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
 
 
-def _record_other(con, meta: FileMeta, outcome: str, message: str, seen: set) -> None:
-    """Add a failed/unchanged row to ``ingests`` unless that very row is there already."""
-    if (meta.file, meta.sha256, outcome) in seen:
+def _record_other(con, meta: FileMeta, outcome: str, message: str, last: dict) -> None:
+    """Add a failed/unchanged row to ``ingests`` when it says something new about the path.
+
+    ``last`` maps each path to the (sha256, outcome) of its latest row; rerunning over
+    files whose state did not change adds no row, so the store stays as it was.
+    """
+    before = last.get(meta.file)
+    if before == (meta.sha256, outcome) or (
+            outcome == "unchanged" and before is not None and before[0] == meta.sha256
+            and before[1] != "failed"):
         return
     con.execute("INSERT INTO ingests VALUES (nextval('ingest_ids'), ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
                 [meta.file, meta.sha256, meta.size, _now(), meta.domain, outcome, message])
-    seen.add((meta.file, meta.sha256, outcome))
+    last[meta.file] = (meta.sha256, outcome)
 
 
 def _file_id(path: Path) -> str:
@@ -722,14 +731,11 @@ def ingest(paths, *, store=None, domain: str | None = None,
         current = {r[0] for r in con.execute(
             "SELECT sha256 FROM ingests WHERE outcome IN ('ok', 'rejected-cells') QUALIFY "
             "row_number() OVER (PARTITION BY path ORDER BY ingest_id DESC) = 1").fetchall()}
-        seen = set(con.execute(
-            "SELECT DISTINCT path, sha256, outcome FROM ingests "
-            "WHERE outcome IN ('failed', 'unchanged')").fetchall())
-        loaded_paths = {r[0] for r in con.execute(
-            "SELECT DISTINCT path FROM ingests WHERE outcome IN ('ok', 'rejected-cells')"
-        ).fetchall()}
+        last = {r[0]: (r[1], r[2]) for r in con.execute(
+            "SELECT path, sha256, outcome FROM ingests QUALIFY "
+            "row_number() OVER (PARTITION BY path ORDER BY ingest_id DESC) = 1").fetchall()}
         for path in files:
-            out = _ingest_one(con, path, domain, current, seen, loaded_paths)
+            out = _ingest_one(con, path, domain, current, last)
             outcomes.append(out)
             if progress:
                 progress(out)
@@ -738,7 +744,8 @@ def ingest(paths, *, store=None, domain: str | None = None,
     return outcomes
 
 
-def _ingest_one(con, path: Path, domain, current: set, seen: set, loaded_paths: set):
+def _ingest_one(con, path: Path, domain, current: set, last: dict) -> IngestOutcome:
+    """Hash one file; clean and load it unless its content is already current."""
     fid = _file_id(path) if path.exists() else path.as_posix()
     if not path.is_file():
         what = "is a folder with no spreadsheets" if path.is_dir() else "does not exist"
@@ -746,19 +753,19 @@ def _ingest_one(con, path: Path, domain, current: set, seen: set, loaded_paths: 
     if path.suffix.lower() not in SUFFIXES:
         meta = FileMeta(fid, None, path.stat().st_size, domain)
         msg = "not a spreadsheet (.xlsx, .xlsm, .xls or .csv); nothing loaded"
-        _record_other(con, meta, "failed", msg, seen)
+        _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     try:
         sha = _sha256(path)
     except OSError as exc:
         meta = FileMeta(fid, None, None, domain)
         msg = f"cannot be read ({exc.strerror or exc}); nothing loaded"
-        _record_other(con, meta, "failed", msg, seen)
+        _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     meta = FileMeta(fid, sha, path.stat().st_size, domain)
     if sha in current:
-        if fid not in loaded_paths:  # a copy under a new name: worth one row in ingests
-            _record_other(con, meta, "unchanged", "same content as a file already loaded", seen)
+        # a row only for a copy under a new name, or a path whose last attempt failed
+        _record_other(con, meta, "unchanged", "same content as a file already loaded", last)
         return IngestOutcome(fid, "unchanged", domain=domain)
     try:
         from civicstats.clean import clean
@@ -766,24 +773,24 @@ def _ingest_one(con, path: Path, domain, current: set, seen: set, loaded_paths: 
         result = clean(path, domain)
     except FileUnreadable as exc:
         msg = str(exc)
-        _record_other(con, meta, "failed", msg, seen)
+        _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     except CivicstatsError as exc:
         msg = str(exc)
-        _record_other(con, meta, "failed", msg, seen)
+        _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the month
         if os.environ.get("CIVICSTATS_DEBUG"):
             raise
         msg = (f"unexpected {type(exc).__name__} while cleaning: {exc}; nothing loaded. "
                "What to do: rerun with CIVICSTATS_DEBUG=1 and report this message")
-        _record_other(con, meta, "failed", msg, seen)
+        _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     records, file_issues, found_domain = result
     meta = FileMeta(fid, sha, meta.size, domain or found_domain)
     out = _load_file(con, meta, records, file_issues)
     current.add(sha)
-    loaded_paths.add(fid)
+    last[fid] = (sha, out.outcome)
     return out
 
 

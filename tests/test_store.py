@@ -315,6 +315,24 @@ def test_a_file_that_cannot_be_opened_changes_nothing_and_is_recorded_as_failed(
     assert log.path.iloc[1] == st._file_id(bad) and log.message.iloc[1]
 
 
+def test_status_names_a_file_whose_latest_version_failed_until_it_is_fixed(tmp_path, capsys):
+    path = september(tmp_path)
+    good = path.read_bytes()
+    st.ingest([path])
+    path.write_bytes(b"PK\x03\x04 broken on the way")
+    assert [o.outcome for o in st.ingest([path])] == ["failed"]
+    st.ingest([path])  # the same failure again adds no row
+    assert st.ingests().outcome.tolist() == ["ok", "failed"]
+    main(["status"])
+    assert f"failed (latest version not loaded): {st._file_id(path)}" in capsys.readouterr().out
+    assert len(st.load()) == 4  # the loaded version is still current
+    path.write_bytes(good)
+    assert [o.outcome for o in st.ingest([path])] == ["unchanged"]
+    main(["status"])
+    assert "failed" not in capsys.readouterr().out
+    assert st.ingests().outcome.tolist() == ["ok", "failed", "unchanged"]
+
+
 def test_rejected_cells_exit_1_and_the_readable_cells_are_still_loaded(tmp_path, capsys):
     path = workbook(tmp_path / "partners_2023-09.xlsx", "2023年9月社区合伙人统计",
                     [("天悦社区", "二十?", 35), ("工人路社区", 10, 12)])
