@@ -12,6 +12,7 @@
 """
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -140,6 +141,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="20 workbooks, 100,000 records")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start "
+          "(other work on the machine slows every figure below alike)")
     months, records = (20, 100_000) if args.quick else (100, 1_000_000)
     bench_ingest(months, 30)
     bench_load(records)
