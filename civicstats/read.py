@@ -5,6 +5,12 @@ one :class:`Grid` per non-empty sheet, with every cell at its spreadsheet
 position (row 0 = sheet row 1, column 0 = column A), the merged ranges, and
 notes about things found while reading (formulas without saved values).
 
+Excel error values (``#REF!``, ``#DIV/0!``, ``#N/A``, ...) are kept as their text,
+so the cleaner can report them: calamine turns them into empty cells, so for xlsx
+they are picked up from the sheet XML during the pre-scan below (``<c t="e">``), and
+for a legacy .xls of at most ``XLS_ERROR_SCAN_LIMIT`` (4 MB) by re-reading it with
+xlrd. In a bigger .xls an error cell reads as empty (a known gap).
+
 The format is taken from the file's first bytes, never from its extension:
 
 * ``PK\\x03\\x04`` (zip)  -> xlsx, read with python-calamine after checking
@@ -45,7 +51,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
+import os
 import posixpath
 import re
 import zipfile
@@ -66,6 +74,7 @@ MAX_COLS = 16_384
 MAX_CELLS = 16_000_000
 MAX_CSV_BYTES = 512 << 20
 FORMULA_SCAN_LIMIT = 256 << 20  # sheet XML bigger than this is not scanned for formulas
+XLS_ERROR_SCAN_LIMIT = 4 << 20  # .xls files up to this size are re-read with xlrd for errors
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -211,7 +220,8 @@ def _read_xlsx(path: Path) -> list[Grid]:
             raise FileUnreadable(name, "the file is damaged (a part of the xlsx cannot be "
                                  "unpacked)", "send the complete file again, or " + RESAVE
                                  ) from None
-    return _read_with_calamine(path, scans)
+    errors = {sheet: scan["errors"] for sheet, scan in scans.items() if scan["errors"]}
+    return _read_with_calamine(path, scans, errors)
 
 
 def _check_parts(name: str, zf: zipfile.ZipFile) -> dict:
@@ -231,7 +241,42 @@ def _check_parts(name: str, zf: zipfile.ZipFile) -> dict:
 def _read_ole2(path: Path) -> list[Grid]:
     if _has_encryption_stream(path):
         raise FileUnreadable(path.name, *ENCRYPTED_MESSAGE)
-    return _read_with_calamine(path, {})
+    errors = _xls_errors(path) if path.stat().st_size <= XLS_ERROR_SCAN_LIMIT else {}
+    return _read_with_calamine(path, {}, errors)
+
+
+def _xls_errors(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet name -> {(row, col): "#REF!"} for the error cells of an .xls, read with xlrd.
+
+    calamine leaves .xls error cells empty; xlrd reads the whole file again, which is
+    why only small files get this. A file xlrd cannot read gives ``{}`` (calamine's
+    reading stands, the errors then read as empty cells).
+    """
+    import xlrd
+
+    found = {}
+    try:
+        with open(os.devnull, "w") as quiet:  # xlrd prints warnings to stdout otherwise
+            book = xlrd.open_workbook(path, on_demand=True, logfile=quiet)
+            try:
+                for index, sheet_name in enumerate(book.sheet_names()):
+                    sheet = book.sheet_by_index(index)
+                    errors = {}
+                    for r in range(sheet.nrows):
+                        types = sheet.row_types(r)
+                        if xlrd.XL_CELL_ERROR in types:
+                            for c, t in enumerate(types):
+                                if t == xlrd.XL_CELL_ERROR:
+                                    errors[(r, c)] = xlrd.error_text_from_code.get(
+                                        sheet.cell_value(r, c), "#ERROR!")
+                    if errors:
+                        found[sheet_name] = errors
+                    book.unload_sheet(index)
+            finally:
+                book.release_resources()
+    except Exception:
+        return {}
+    return found
 
 
 def _has_encryption_stream(path: Path) -> bool:
@@ -309,6 +354,13 @@ _WIDE_OR_TALL = re.compile(rb'r="(?:([A-Z]{2,3})(\d+)|([A-Z])(\d{6,}))"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # <f>, not <filterColumn>
 _NARROW = re.compile(rb'r="([A-Z])\d')
 _ROW = re.compile(rb'<row [^>]*?r="(\d+)"')
+_ERROR_TYPE = re.compile(rb' t="e"')  # only cells carry t="e" (<f> uses t="shared"/"array")
+# the whole error cell from its start tag: its address and the text of its <v>
+_ERROR_CELL = re.compile(
+    rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+ERROR_CELL_MAX = 1 << 20  # an unfinished error cell longer than this is not carried over
 
 
 def _scan_sheet_xml(name: str, sheet: str, zf: zipfile.ZipFile, part: str) -> dict:
@@ -316,6 +368,7 @@ def _scan_sheet_xml(name: str, sheet: str, zf: zipfile.ZipFile, part: str) -> di
     allocates them densely) and whether it holds formulas. Memory: one 4 MB chunk."""
     max_row = max_col = 0
     has_formula = False
+    errors: dict[tuple[int, int], str] = {}
     tail = b""
     with zf.open(part) as fh:
         while chunk := fh.read(4 << 20):
@@ -330,7 +383,11 @@ def _scan_sheet_xml(name: str, sheet: str, zf: zipfile.ZipFile, part: str) -> di
             if rows_here:
                 max_row = max(max_row, *map(int, rows_here))
             has_formula = has_formula or _FORMULA.search(buf) is not None
-            tail = buf[-64:]
+            tail = buf[-256:]
+            if b' t="e"' in buf:  # error cells are rare: a C substring test keeps this cheap
+                cut = _collect_errors(buf, errors)
+                if cut is not None and len(cut) > len(tail):
+                    tail = cut
     cols = max_col + 1
     if max_row * 26 > MAX_CELLS and cols < 26:
         # a tall sheet: cells in columns A-Z above row 100,000 were not collected and may
@@ -341,7 +398,38 @@ def _scan_sheet_xml(name: str, sheet: str, zf: zipfile.ZipFile, part: str) -> di
             f"{name}#{sheet}", f"the sheet uses {max_row:,} rows x {cols:,} columns, "
             f"over the limit of {MAX_CELLS:,} cells", "delete the unused rows and columns "
             "(or split the sheet) and send it again")
-    return {"part": part, "formula": has_formula, "size": zf.getinfo(part).file_size}
+    return {"part": part, "formula": has_formula, "size": zf.getinfo(part).file_size,
+            "errors": errors}
+
+
+def _collect_errors(buf: bytes, errors: dict) -> bytes | None:
+    """Add the error cells (``<c r=.. t="e"><v>#REF!</v></c>``) in ``buf`` to ``errors``.
+
+    Returns the unfinished error cell at the end of ``buf`` (to be read again with the
+    next chunk), else None. A cell seen twice (in the re-read tail) is simply set again.
+
+    >>> found = {}
+    >>> _collect_errors(b'<c r="B5" s="1" t="e"><f>A1/0</f><v>#DIV/0!</v></c>'
+    ...                 b'<c r="C5" t="e"><v>#N/A</v></c><c r="D5" t="e"><v>#RE', found)
+    b'<c r="D5" t="e"><v>#RE'
+    >>> found
+    {(4, 1): '#DIV/0!', (4, 2): '#N/A'}
+    """
+    for hit in _ERROR_TYPE.finditer(buf):
+        start = buf.rfind(b"<", 0, hit.start())  # attribute values never hold a "<"
+        if start < 0:
+            continue  # the start tag was cut off at the previous chunk (tail covers 256 B)
+        cell = _ERROR_CELL.match(buf, start)
+        if cell is None:
+            if _CELL_END.search(buf, hit.end()) is None:
+                # cut at the end of the chunk: read it again with the next one
+                return buf[start:] if len(buf) - start <= ERROR_CELL_MAX else None
+            continue  # not a cell (or a self-closing <c .../> with no value)
+        value = _VALUE.search(cell.group(2))
+        if value and value.group(1).strip():
+            text = value.group(1).decode("utf-8", "replace").strip()
+            errors[parse_address(cell.group(1).decode())] = html.unescape(text)
+    return None
 
 
 def _max_narrow_column(zf: zipfile.ZipFile, part: str) -> int:
@@ -381,7 +469,9 @@ def _formula_notes(zf: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]
     return notes
 
 
-def _read_with_calamine(path: Path, scans: dict) -> list[Grid]:
+def _read_with_calamine(path: Path, scans: dict, errors: dict | None = None) -> list[Grid]:
+    """Grids for every worksheet; ``errors`` (sheet -> {(row, col): text}) are error cells
+    found outside calamine, which reports them as empty."""
     from python_calamine import CalamineWorkbook, PasswordError
 
     name = path.name
@@ -394,7 +484,7 @@ def _read_with_calamine(path: Path, scans: dict) -> list[Grid]:
             if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
                 continue  # chart sheets and macro sheets hold no table
             sheet = book.get_sheet_by_name(meta.name)
-            grid = _grid_from_sheet(name, sheet)
+            grid = _grid_from_sheet(name, sheet, (errors or {}).get(meta.name))
             if grid is not None:
                 grids.append(grid)
     except FileUnreadable:
@@ -427,11 +517,17 @@ def _one_line(err: Exception) -> str:
     return " ".join(str(err).split())[:200] or type(err).__name__
 
 
-def _grid_from_sheet(name: str, sheet) -> Grid | None:
+def _grid_from_sheet(name: str, sheet, errors: dict | None = None) -> Grid | None:
     if sheet.start is None or sheet.height == 0 or sheet.width == 0:
-        return None
-    row0, col0 = sheet.start
-    rows, cols = row0 + sheet.height, col0 + sheet.width
+        if not errors:
+            return None
+        row0, col0, rows, cols = 0, 0, 0, 0  # defensive: calamine counts error cells in range
+    else:
+        row0, col0 = sheet.start
+        rows, cols = row0 + sheet.height, col0 + sheet.width
+    if errors:  # an error cell beyond calamine's range widens the grid, within the limits
+        rows = max(rows, 1 + max(r for r, _ in errors))
+        cols = max(cols, 1 + max(c for _, c in errors))
     if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
         raise FileUnreadable(
             f"{name}#{sheet.name}", f"the sheet uses {rows:,} rows x {cols:,} columns, over "
@@ -442,23 +538,34 @@ def _grid_from_sheet(name: str, sheet) -> Grid | None:
     rows = min(max([rows] + [r1 + 1 for _, _, r1, _ in merged]), MAX_ROWS)
     cols = min(max([cols] + [c1 + 1 for _, _, _, c1 in merged]), MAX_COLS)
     merged = [m for m in merged if m[2] < rows and m[3] < cols]
-    cells = _frame(sheet.to_python(), row0, col0, rows, cols)
+    values = sheet.to_python() if sheet.start is not None else []
+    cells = _frame(values, row0, col0, rows, cols, errors)
     if cells is None:
         return None
     return Grid(name, sheet.name, cells, merged, [])
 
 
-def _frame(values: list[list], row0: int, col0: int, rows: int, cols: int) -> pd.DataFrame | None:
-    """List of lists (used range) -> object DataFrame from A1, ``""`` -> None."""
+def _frame(values: list[list], row0: int, col0: int, rows: int, cols: int,
+           errors: dict | None = None) -> pd.DataFrame | None:
+    """List of lists (used range) -> object DataFrame from A1, ``""`` -> None; ``errors``
+    ({(row, col): "#REF!"}, from A1) are written over the cells calamine left empty.
+
+    >>> _frame([["a", ""], ["", 2]], 1, 0, 3, 3, {(2, 2): "#N/A"}).values.tolist()
+    [[None, None, None], ['a', None, None], [None, 2, '#N/A']]
+    >>> _frame([[""]], 0, 0, 1, 1) is None
+    True
+    """
     body = np.empty((len(values), len(values[0]) if values else 0), dtype=object)
     body[:] = values  # one C-level copy; no per-cell Python loop
     body[body == ""] = None  # calamine reports empty cells as ""
-    if not np.any(body != None):  # noqa: E711 - elementwise comparison on an object array
+    if not errors and not np.any(body != None):  # noqa: E711 - elementwise on an object array
         return None  # formatting only
     if body.shape != (rows, cols):
         full = np.full((rows, cols), None, dtype=object)
         full[row0 : row0 + body.shape[0], col0 : col0 + body.shape[1]] = body
         body = full
+    for (r, c), text in (errors or {}).items():
+        body[r, c] = text
     return pd.DataFrame(body, dtype=object, copy=False)
 
 
