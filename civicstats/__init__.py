@@ -22,6 +22,7 @@ _LAZY = {
     "load": "civicstats.store",
     "history": "civicstats.store",
     "ingest": "civicstats.store",
+    "store": "civicstats.store",  # cs.store.issues/status/periods/export
     "run_reports": "civicstats.report",
     "charts": "civicstats.charts",
     "published": "civicstats.vocab",
