@@ -1,12 +1,17 @@
 """civicstats.read: files -> grids of raw cells positioned from A1."""
 
+import base64
 import datetime as dt
+import re
 import shutil
+import zipfile
+import zlib
 
 import openpyxl
 import pytest
 from openpyxl.styles import Font, PatternFill
 
+from civicstats.clean import clean
 from civicstats.errors import FileUnreadable
 from civicstats.read import address, parse_address, read_grids, source
 from tests.conftest import SHARED
@@ -198,3 +203,110 @@ def test_an_xls_saved_with_an_xlsx_name_is_read_by_its_content(tmp_path):
     assert [g.sheet for g in got] == [g.sheet for g in expected]
     assert got[0].cells.equals(expected[0].cells)
     assert got[0].merged == expected[0].merged
+
+
+# --- Excel error values -------------------------------------------------------------------
+
+
+def _with_formula_in(path, ref, formula):
+    """Rewrite one error cell of an openpyxl-written xlsx to carry a formula, as Excel does."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data, n = re.subn(rb'(<c r="%s"[^>]*>)' % ref.encode(),
+                                  rb"\1<f>%s</f>" % formula.encode(), data)
+                assert n == 1
+            dst.writestr(info, data)
+    tmp.replace(path)
+    return path
+
+
+def test_openpyxl_writes_error_strings_as_excel_error_cells(tmp_path):
+    def build(wb):
+        wb.active["B2"] = "#REF!"
+
+    path = _workbook(tmp_path / "e.xlsx", build)
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    assert b'<c r="B2" t="e"><v>#REF!</v></c>' in xml  # what the reader must recognise
+
+
+def test_xlsx_error_cells_keep_their_error_text_at_their_address(tmp_path):
+    codes = ["#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
+
+    def build(wb):
+        ws = wb.active
+        ws["A1"] = "社区"
+        ws["B1"] = "居民合伙人"
+        for i, code in enumerate(codes):
+            ws.cell(row=i + 2, column=1, value=f"社区{i}")
+            ws.cell(row=i + 2, column=2, value=code)
+        ws["C3"] = 5
+
+    path = _with_formula_in(_workbook(tmp_path / "e.xlsx", build), "B3", "1/0")
+    [grid] = read_grids(path)
+    assert [grid.cells.iat[i + 1, 1] for i in range(len(codes))] == codes
+    assert grid.cells.iat[2, 2] == 5 and grid.cells.iat[0, 2] is None
+    assert grid.cells.shape == (8, 3)
+    assert grid.notes == []  # a formula with a saved error value is not "without value"
+
+
+def test_a_sheet_whose_only_value_is_an_error_is_still_a_grid_and_merges_still_fit(tmp_path):
+    def build(wb):
+        wb.active.title = "错误"
+        wb.active["D4"] = "#N/A"
+        wb.active.merge_cells("A6:B7")
+        other = wb.create_sheet("合并")
+        other["A1"] = "#REF!"
+        other.merge_cells("A1:C2")
+
+    [only, merged] = read_grids(_workbook(tmp_path / "e.xlsx", build))
+    assert only.sheet == "错误" and only.cells.shape == (7, 4)
+    assert only.cells.iat[3, 3] == "#N/A" and only.merged == [(5, 0, 6, 1)]
+    assert [v for v in only.cells.values.ravel() if v is not None] == ["#N/A"]
+    assert merged.cells.shape == (2, 3) and merged.cells.iat[0, 0] == "#REF!"
+    assert merged.merged == [(0, 0, 1, 2)]
+
+
+def test_an_excel_error_becomes_an_excel_error_issue_at_its_cell_when_cleaned(tmp_path):
+    def build(wb):
+        ws = wb.active
+        for row in [["2023年9月合伙人统计", None], ["社区", "居民合伙人"],
+                    ["天悦社区", "#REF!"], ["工人路社区", 10]]:
+            ws.append(row)
+
+    path = _with_formula_in(_workbook(tmp_path / "partners.xlsx", build), "B3", "Sheet2!A1")
+    records, issues, _ = clean(path, "partners")
+    errors = issues[issues.rule == "excel_error"]
+    assert errors.source.tolist() == ["partners.xlsx#Sheet!B3"]
+    assert errors.raw.tolist() == ["#REF!"]
+    assert records.value.tolist() == [10.0]  # the good row beside it is kept
+
+
+# xlwt 1.3 output (not a project dependency), zlib + base64: sheet 9月 with A1 title,
+# A2:B2 社区 | 居民合伙人, A3 天悦社区, B3 #REF!, A4 工人路社区, B4 10, C5 #N/A
+XLS_WITH_ERRORS = (
+    "eNrtWEtoE1EUPW8yaT6kaVJbJRVKKFht7ELbjQpNVKhdmdYP+KFqUxtEGlIJ3dRFrdaspCC4UtwEiuCm6sZPdaE7"
+    "F0JFF4IgJoorF6IouGgz3nszQ9OaRQNa/MwZ3n333Xfu+39m5vlcMJ+701TAMkThQNHwoKbMpih4rEQAlG8YrFqx"
+    "m4Jh46+Cx00TWePEw9pnLp5Dnu8CNNzWn5AE3lHoxxnER9LJ8Cpit7QhobgNXSQVrpPFj5C0ql7kSZFrRN4S5iOR"
+    "O8UyJbKLuHl1FHOxeGSbuYoPay2S5weXe098XotlKxrxlFfxucuqxHViV+Z0IvVnZjTrPkyD5q0nmU5mEqk8GmgC"
+    "p/HNCANfrZ36OGzbV9euQPbvS+2uCvYrmg5MwBiQBZ6FD18cnKOp7XCfmkcvTTQk+KA6sAUd6MTocc50Hwz1zsbf"
+    "jucukWt0bMcBJ1R3fzBVsutQbUduDJj2D8dm45+mOOHlE1x2fGDJjq+VneAjOYQ60YOyHwJ0ps/f/Pxi72Bf7IRY"
+    "JuSUL90FG7j5MHCePcjZLzlOkdyPiHhsFnlBSl0vepPIBmJS3NrXaCp7JoVzUXJbqZ5OwcvYxjJ9E+nZj/vuN2ff"
+    "x9pIn+kpnG2YeRXLoYXupiHy52cS7apdXbvKeBCzYmWeG29Ehn46Q9xawOybYV54dViAV9SgSGZwz7VlDCUMlqWU"
+    "NX7M1yrwNeHzGDk1tzne6xSzHRXYDmHzWI9rnGJ2xCxdl7Fe5HN5OpVADBXV6nGXq6ITcRFe2LBhw4YNGzZs2Ph/"
+    "UXqbLb2v6+bbO38RuMz/OgsUivZvkn8W+zFCzyh9mHYjTXEGY1Wtn7VwKqsstUIf638h4xDVnsEwBqUdw1WvX/qi"
+    "U+X9WbFj4NdtoWrrL1bTzt9c/w9ZlNOk"
+)
+
+
+def test_small_xls_error_cells_keep_their_error_text(tmp_path):
+    path = tmp_path / "partners.xls"
+    path.write_bytes(zlib.decompress(base64.b64decode(XLS_WITH_ERRORS)))
+    [grid] = read_grids(path)
+    assert grid.sheet == "9月" and grid.cells.shape == (5, 3)
+    assert grid.cells.iat[2, 1] == "#REF!" and grid.cells.iat[4, 2] == "#N/A"
+    assert grid.cells.iat[3, 1] == 10 and grid.cells.iat[2, 0] == "天悦社区"
+    _, issues, _ = clean(path, "partners")
+    assert "partners.xls#9月!B3" in issues[issues.rule == "excel_error"].source.tolist()
