@@ -74,6 +74,7 @@ MAX_COLS = 16_384
 MAX_CELLS = 16_000_000
 MAX_CSV_BYTES = 512 << 20
 FORMULA_SCAN_LIMIT = 256 << 20  # sheet XML bigger than this is not scanned for formulas
+SCAN_CHUNK = 4 << 20  # bytes of sheet XML per step of the pre-scan
 XLS_ERROR_SCAN_LIMIT = 4 << 20  # .xls files up to this size are re-read with xlrd for errors
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -371,7 +372,7 @@ def _scan_sheet_xml(name: str, sheet: str, zf: zipfile.ZipFile, part: str) -> di
     errors: dict[tuple[int, int], str] = {}
     tail = b""
     with zf.open(part) as fh:
-        while chunk := fh.read(4 << 20):
+        while chunk := fh.read(SCAN_CHUNK):
             buf = tail + chunk
             # Only row numbers and cells beyond column Z or row 99,999 are collected, so
             # ordinary sheets cost a regex pass in C; the chunk's cut end is re-read next time.

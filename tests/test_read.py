@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font, PatternFill
 
+import civicstats.read
 from civicstats.clean import clean
 from civicstats.errors import FileUnreadable
 from civicstats.read import address, parse_address, read_grids, source
@@ -310,3 +311,18 @@ def test_small_xls_error_cells_keep_their_error_text(tmp_path):
     assert grid.cells.iat[3, 1] == 10 and grid.cells.iat[2, 0] == "天悦社区"
     _, issues, _ = clean(path, "partners")
     assert "partners.xls#9月!B3" in issues[issues.rule == "excel_error"].source.tolist()
+
+
+@pytest.mark.parametrize("chunk", [23, 64, 301])
+def test_error_cells_cut_between_xml_chunks_are_all_found(tmp_path, monkeypatch, chunk):
+    def build(wb):
+        ws = wb.active
+        for r in range(1, 41):
+            ws.cell(row=r, column=1, value=f"社区{r}")
+            ws.cell(row=r, column=2, value="#DIV/0!" if r % 3 else r)
+
+    path = _with_formula_in(_workbook(tmp_path / "e.xlsx", build), "B20", "SUM(" + "A1," * 150 + "A2)")
+    expected = {r: "#DIV/0!" if r % 3 else r for r in range(1, 41)}
+    monkeypatch.setattr(civicstats.read, "SCAN_CHUNK", chunk)  # Excel's XML, tiny steps
+    [grid] = read_grids(path)
+    assert {r + 1: grid.cells.iat[r, 1] for r in range(40)} == expected
