@@ -477,10 +477,17 @@ def _write_bytes(path: Path, data: bytes) -> Path:
 
 
 def _svg_with_title(svg: bytes, title: str, desc: str) -> bytes:
-    """Put ``<title>`` and ``<desc>`` first inside ``<svg>``: screen readers and browsers show them."""
+    """``<title>`` and ``<desc>`` first inside ``<svg>``: screen readers and browsers show them.
+
+    matplotlib writes ``<title>`` from the Title metadata (3.9+); we add it when it
+    does not, and always add ``<desc>`` with the alt text.
+    """
     text = svg.decode("utf-8")
-    end = re.search(r"<svg\b[^>]*>", text).end()
-    extra = f"\n <title>{escape(title)}</title>\n <desc>{escape(desc)}</desc>"
+    head = re.search(r"<svg\b[^>]*>\s*(<title>.*?</title>)?", text, re.S)
+    extra = f"\n <desc>{escape(desc)}</desc>"
+    if head.group(1) is None:
+        extra = f"\n <title>{escape(title)}</title>" + extra
+    end = head.end()
     return (text[:end] + extra + text[end:]).encode("utf-8")
 
 
@@ -659,9 +666,13 @@ def line(df: pd.DataFrame, x: str, y: str, *, title: str, subtitle: str = "", so
     def draw(size: Size) -> Figure:
         pt = 1 / 72
         frame_data = data if series != "_series" else data.assign(_series="")
-        end_labels = {s: f"{shorten(s, size.body, size.width * 72 * 0.22)} "
-                         f"{frame_data[frame_data[series] == s]['label'].iloc[-1]}".strip()
-                      for s in names}
+        end_labels = {}
+        for s in names:
+            part = frame_data[frame_data[series] == s]
+            # a series that stopped early says when its last value is from
+            when = "" if part[x].iloc[-1] == str(months[-1]) else f"（{int(part[x].iloc[-1][5:])}月）"
+            end_labels[s] = (f"{shorten(s, size.body, size.width * 72 * 0.22)} "
+                             f"{part['label'].iloc[-1]}{when}").strip()
         right = (max(text_width(t, size.body) for t in end_labels.values()) + size.body) * pt
         ymax = float(data[y].max()) if len(data) else 1.0
         tick_texts = [fmt_number(t) for t in _nice_ticks(ymax)]
@@ -903,9 +914,9 @@ def _partner_chart(df: pd.DataFrame, measure: str, period: pd.Period) -> Chart |
     unit, label = UNITS[measure], _label(measure)
     latest = per.sort_values("period").groupby("area").tail(1).sort_values("value", ascending=False)
     keep = list(latest["area"][:6])
-    notes = [f"另有{len(latest) - 6}个地区未显示。"] if len(latest) > 6 else []
-    per = per[per["area"].isin(keep)]
     scope = "各社区" if rows["area"].map(_kind).eq("community").all() else "各地区"
+    notes = [f"另有{len(latest) - 6}个{scope[1:]}未显示（按最新数值取前6个）。"] if len(latest) > 6 else []
+    per = per[per["area"].isin(keep)]
     first = per["period"].min()
     span = period_cn(first) + ("" if first == period else f"—{period_cn(period)}")
     subtitle = f"{label}（{unit}），{scope}，{span}"
