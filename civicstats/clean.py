@@ -188,7 +188,7 @@ def clean(path, domain: str | None = None, *, area=None, period=None, strict: bo
     if area is not None and str(area).strip():
         area_opt = vocab.canonical_area(area)
         if area_opt is None:
-            area_opt = table.text(area)
+            area_opt = re.sub(r"\s+", "", str(area))
             area_names[area_opt] = "--area"
     tables = 0
     for grid in grids:
@@ -449,10 +449,10 @@ def _canonical_areas(grid, rows, area, area_col, ok, area_names) -> np.ndarray:
     mapping = {}
     for name in uniq:
         canon = vocab.canonical_area(name)
-        mapping[name] = canon or name
-        if canon is None and name not in area_names:
+        mapping[name] = canon or re.sub(r"\s+", "", name)  # kept as written, minus whitespace
+        if canon is None and mapping[name] not in area_names:
             i = int(np.flatnonzero(ok & (area == name))[0])
-            area_names[name] = source(grid, int(rows[i]), area_col) if area_col is not None else "--area"
+            area_names[mapping[name]] = source(grid, int(rows[i]), area_col) if area_col is not None else "--area"
     return np.array([mapping.get(a, a) for a in area], dtype=object) if len(area) else area
 
 

@@ -389,3 +389,10 @@ def test_notes_from_reading_the_file_become_issues_with_their_cell(tmp_path):
     records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
     assert values(records) == {"天悦社区": 20}
     assert "p.xlsx#Sheet1!B4" in issues.source.tolist()
+
+
+def test_an_unknown_area_is_kept_without_whitespace_and_warned_once_however_it_is_padded(tmp_path):
+    rows = [["2023年9月"], ["社区", "居民合伙人"], ["火星 社区", 1], ["　火星社区", 2], ["天悦社区", 3]]
+    records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
+    assert records.area.tolist() == ["火星社区", "火星社区", "天悦社区"]
+    assert issues[["rule", "raw", "source"]].values.tolist() == [["unknown_area", "火星社区", "p.xlsx#Sheet1!A3"]]
