@@ -396,3 +396,37 @@ def test_an_unknown_area_is_kept_without_whitespace_and_warned_once_however_it_i
     records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
     assert records.area.tolist() == ["火星社区", "火星社区", "天悦社区"]
     assert issues[["rule", "raw", "source"]].values.tolist() == [["unknown_area", "火星社区", "p.xlsx#Sheet1!A3"]]
+
+
+@pytest.fixture
+def vocab_copy(tmp_path, monkeypatch):
+    """A private copy of the vocabulary CSVs, with every cache that holds them emptied."""
+    import shutil
+
+    from civicstats import clean as clean_module
+    from civicstats import vocab
+
+    folder = tmp_path / "vocab"
+    shutil.copytree(vocab.VOCAB_DIR, folder)
+    monkeypatch.setattr(vocab, "VOCAB_DIR", folder)
+    caches = [vocab.measures, vocab._measure_headers, vocab._context_headers, clean_module.resolve]
+    for fn in caches:
+        fn.cache_clear()
+    yield folder
+    for fn in caches:
+        fn.cache_clear()
+
+
+def test_a_new_header_variant_is_one_line_in_the_vocabulary(tmp_path, vocab_copy):
+    rows = [["2023年9月"], ["社区", "居民伙伴数"], ["天悦社区", 20]]
+    path = book(tmp_path / "p.xlsx", {"Sheet1": rows})
+    assert clean(path, "partners").records.empty
+    measures = vocab_copy / "measures.csv"
+    text = measures.read_text(encoding="utf-8").replace("|个人合伙人数\n", "|个人合伙人数|居民伙伴数\n")
+    measures.write_text(text, encoding="utf-8")
+    from civicstats import clean as clean_module
+    from civicstats import vocab
+
+    for fn in (vocab.measures, vocab._measure_headers, clean_module.resolve):
+        fn.cache_clear()
+    assert values(clean(path, "partners").records, "resident_partners") == {"天悦社区": 20}
