@@ -8,7 +8,7 @@ notes about things found while reading (formulas without saved values).
 Excel error values (``#REF!``, ``#DIV/0!``, ``#N/A``, ...) are kept as their text,
 so the cleaner can report them: calamine turns them into empty cells, so for xlsx
 they are picked up from the sheet XML during the pre-scan below (``<c t="e">``), and
-for a legacy .xls of at most ``XLS_ERROR_SCAN_LIMIT`` (4 MB) by re-reading it with
+for a legacy .xls of at most ``XLS_ERROR_SCAN_LIMIT`` (1 MB) by re-reading it with
 xlrd. In a bigger .xls an error cell reads as empty (a known gap).
 
 The format is taken from the file's first bytes, never from its extension:
@@ -75,7 +75,7 @@ MAX_CELLS = 16_000_000
 MAX_CSV_BYTES = 512 << 20
 FORMULA_SCAN_LIMIT = 256 << 20  # sheet XML bigger than this is not scanned for formulas
 SCAN_CHUNK = 4 << 20  # bytes of sheet XML per step of the pre-scan
-XLS_ERROR_SCAN_LIMIT = 4 << 20  # .xls files up to this size are re-read with xlrd for errors
+XLS_ERROR_SCAN_LIMIT = 1 << 20  # .xls files up to this size are re-read with xlrd for errors
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
