@@ -40,8 +40,9 @@ the file.
 
 Test-only hook: $CIVICSTATS_TEST_SLEEP_IN_TXN ("SECONDS", or "SECONDS@N" for the Nth file
 only) prints a line to stderr and sleeps inside each file's transaction, just before COMMIT,
-so that tests can kill an ingest in the middle of a file (tests/test_store_faults.py).
-Never set it in production.
+so that tests can kill an ingest in the middle of a file (tests/test_store_faults.py);
+creating the file named by $CIVICSTATS_TEST_RELEASE ends the sleep early. Never set them in
+production.
 
 >>> import tempfile, pathlib
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
@@ -78,6 +79,7 @@ LOADED = ("ok", "rejected-cells")
 
 ENV_TIMEOUT = "CIVICSTATS_STORE_TIMEOUT"
 ENV_TEST_SLEEP = "CIVICSTATS_TEST_SLEEP_IN_TXN"  # test-only: sleep inside each file's transaction
+ENV_TEST_RELEASE = "CIVICSTATS_TEST_RELEASE"  # test-only: a file whose creation ends that sleep
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS ingest_ids START 1;
@@ -168,6 +170,9 @@ def _connect(path: Path, *, read_only: bool, timeout: float | None = None):
             if "lock" not in str(exc).lower():
                 raise CivicstatsError(str(path), f"the store cannot be opened ({exc})",
                                       "check the file, or point --store at another file") from None
+            if pause == 0.05:  # first refusal: say why we wait, once
+                print(f"waiting for the store {path}: in use by another civicstats process "
+                      f"(up to {_timeout(timeout):g} s)", file=sys.stderr, flush=True)
             if time.monotonic() >= deadline:
                 raise StoreBusy(str(path), "the store is in use by another civicstats process",
                                 "wait for it to finish and run the command again") from None
@@ -634,7 +639,10 @@ def _test_sleep(file: str) -> None:
     seconds, _, nth = os.environ[ENV_TEST_SLEEP].partition("@")
     print(f"civicstats-test: in transaction for {file}", file=sys.stderr, flush=True)
     if not nth or int(nth) == len(_test_files_seen):
-        time.sleep(float(seconds))
+        deadline = time.monotonic() + float(seconds)
+        release = os.environ.get(ENV_TEST_RELEASE)  # a file whose creation ends the sleep
+        while time.monotonic() < deadline and not (release and os.path.exists(release)):
+            time.sleep(0.02)
 
 
 def _run(con, sql: str, params: dict) -> None:

@@ -36,11 +36,13 @@ def month_workbook(folder: Path, month: int) -> Path:
     return path
 
 
-def start_ingest(paths, *, sleep=None, timeout=None) -> subprocess.Popen:
+def start_ingest(paths, *, sleep=None, timeout=None, release=None) -> subprocess.Popen:
     env = dict(os.environ)  # carries $CIVICSTATS_STORE from conftest
     env.pop(st.ENV_TEST_SLEEP, None)
     if sleep is not None:
         env[st.ENV_TEST_SLEEP] = str(sleep)
+    if release is not None:
+        env[st.ENV_TEST_RELEASE] = str(release)
     if timeout is not None:
         env[st.ENV_TIMEOUT] = str(timeout)
     return subprocess.Popen([sys.executable, "-u", "-m", "civicstats.cli", "ingest",
@@ -48,11 +50,11 @@ def start_ingest(paths, *, sleep=None, timeout=None) -> subprocess.Popen:
                             text=True, env=env)
 
 
-def wait_for_transaction(proc: subprocess.Popen, nth: int) -> str:
+def wait_for_transaction(proc: subprocess.Popen, nth: int, mark: str = MARK) -> str:
     """Read stderr until the ``nth`` file (1-based) is inside its transaction; return its name."""
     seen = 0
     for line in proc.stderr:
-        if line.startswith(MARK):
+        if line.startswith(mark):
             seen += 1
             if seen == nth:
                 return line[len(MARK):].strip()
@@ -100,11 +102,12 @@ def test_a_killed_ingest_leaves_exactly_the_files_whose_ingest_finished(tmp_path
 def test_a_second_ingest_while_one_runs_fails_with_a_clear_message_and_changes_nothing(
         tmp_path, monkeypatch):
     first_file, second_file = month_workbook(tmp_path, 6), month_workbook(tmp_path, 7)
-    first = start_ingest([first_file], sleep=4)
+    release = tmp_path / "release"
+    first = start_ingest([first_file], sleep="120@1", release=release)
     wait_for_transaction(first, 1)
     second = subprocess.run([sys.executable, "-m", "civicstats.cli", "ingest", str(second_file)],
                             capture_output=True, text=True,
-                            env={**os.environ, st.ENV_TIMEOUT: "0.5"}, timeout=60)
+                            env={**os.environ, st.ENV_TIMEOUT: "0.5"}, timeout=120)
     assert second.returncode == 2
     assert "in use by another civicstats process" in second.stderr
     assert str(config.store_path()) in second.stderr and "Traceback" not in second.stderr
@@ -112,17 +115,21 @@ def test_a_second_ingest_while_one_runs_fails_with_a_clear_message_and_changes_n
     monkeypatch.setenv(st.ENV_TIMEOUT, "0.2")
     with pytest.raises(StoreBusy):
         st.load()
-    assert first.wait(timeout=60) == 0
+    release.touch()
+    assert first.wait(timeout=120) == 0
     assert st.ingests().path.tolist() == [st._file_id(first_file)]
     assert set(st.load().file) == {st._file_id(first_file)}
 
 
 def test_a_second_ingest_waits_for_the_first_then_completes(tmp_path):
     first_file, second_file = month_workbook(tmp_path, 6), month_workbook(tmp_path, 7)
-    first = start_ingest([first_file], sleep=2)
+    release = tmp_path / "release"
+    first = start_ingest([first_file], sleep="120@1", release=release)
     wait_for_transaction(first, 1)
-    second = start_ingest([second_file], timeout=60)
-    assert second.wait(timeout=90) == 0 and first.wait(timeout=60) == 0
+    second = start_ingest([second_file], timeout=120)
+    wait_for_transaction(second, 1, mark="waiting for the store")
+    release.touch()
+    assert second.wait(timeout=120) == 0 and first.wait(timeout=120) == 0
     assert "ingested 4 records" in second.stdout.read()
     assert sorted(st.ingests().path) == sorted(st._file_id(f) for f in (first_file, second_file))
     assert len(st.load()) == 8
