@@ -68,6 +68,25 @@ def parameter_table(notebook: str, **values):
     return pd.DataFrame(rows, columns=["parameter", "value", "from"])
 
 
+def resolve_period(period: str, store=None) -> str:
+    """The month a notebook shows: the given one (checked), or the store's latest when empty.
+
+    So that a notebook opened by hand in JupyterLab runs as it is.
+
+    >>> resolve_period("2023-09")
+    '2023-09'
+    """
+    if period:
+        return params.check_period(period)
+    from civicstats import store as st
+
+    have = st.periods(store=store or None)
+    if not have:
+        raise UsageError("period", "the store has no records yet",
+                         "run civicstats ingest data/raw first")
+    return have[-1]
+
+
 # -- results -----------------------------------------------------------------------
 
 
@@ -251,12 +270,8 @@ def gather_inputs(period: str, store=None, *, raw=None) -> Inputs:
     the records up to the month and the month's open issues."""
     from civicstats import store as st
 
-    ingested = []
+    ingested = gather_ingest(store, raw)
     raw = config.raw_dir() if raw is None else raw
-    if raw is not False:
-        raw = Path(raw)
-        if raw.is_dir() and any(p.is_file() for p in raw.rglob("*")):
-            ingested = st.ingest([raw], store=store)
     records = st.load(store=store)
     if len(records):
         import pandas as pd
@@ -266,6 +281,31 @@ def gather_inputs(period: str, store=None, *, raw=None) -> Inputs:
     files = _input_files(store, raw)
     digest = hashlib.sha256((_frame_hash(records) + _frame_hash(issues)).encode()).hexdigest()
     return Inputs(records, issues, digest, files, ingested)
+
+
+def latest_period(store=None, *, raw=None) -> str:
+    """The latest month in the store after ingesting ``raw`` (what ``--latest`` reports)."""
+    from civicstats import store as st
+
+    gather_ingest(store, raw)
+    have = st.periods(store=store)
+    if not have:
+        raise UsageError("--latest", "the store has no records yet",
+                         "put the monthly workbooks in data/raw (or run civicstats ingest)")
+    return have[-1]
+
+
+def gather_ingest(store=None, raw=None) -> list:
+    """Ingest new files under ``raw`` (default data/raw; ``False``: nothing); unchanged cost a hash."""
+    from civicstats import store as st
+
+    raw = config.raw_dir() if raw is None else raw
+    if raw is False:
+        return []
+    raw = Path(raw)
+    if raw.is_dir() and st.files_in([raw]):
+        return st.ingest([raw], store=store)
+    return []
 
 
 def _input_files(store, raw) -> dict:
@@ -470,14 +510,14 @@ def execute(notebook: Path, out_ipynb: Path, parameters: dict, km, *, timeout: f
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    timed_out = threading.Event()
+    timed_out, finished = threading.Event(), threading.Event()
 
     def on_timeout():
         timed_out.set()
         with contextlib.suppress(Exception):
             km.interrupt_kernel()
-        time.sleep(5)
-        stop_kernel(km)
+        if not finished.wait(5):  # the interrupt did not stop it (e.g. stuck in C code)
+            stop_kernel(km)
 
     watchdog = threading.Timer(timeout, on_timeout)
     watchdog.daemon = True
@@ -498,6 +538,7 @@ def execute(notebook: Path, out_ipynb: Path, parameters: dict, km, *, timeout: f
         error = {"cell_index": None, "exec_count": None, "ename": type(exc).__name__,
                  "evalue": str(exc)[:500], "source": ""}
     finally:
+        finished.set()
         watchdog.cancel()
     if timed_out.is_set():
         error = {**(error or {}), "ename": "Timeout",
@@ -509,17 +550,16 @@ def _describe_failure(error: dict, out_ipynb: Path, notebook: Path) -> tuple[dic
     """Where the notebook failed, as the cell number of the source notebook and its first line."""
     import nbformat
 
-    index = error.get("cell_index")
-    source = error.get("source") or ""
-    number = None
+    index, source, number = None, error.get("source") or "", None
     with contextlib.suppress(Exception):
+        # papermill marks the failing (or interrupted) cell; its index in the saved notebook
+        # differs from the exception's, which counts before the error banner was inserted
         executed = nbformat.read(str(out_ipynb), as_version=4)
-        if index is None:  # find the cell that was running (papermill marks it)
-            for i, cell in enumerate(executed.cells):
-                meta = cell.get("metadata", {}).get("papermill", {})
-                if meta.get("exception") or meta.get("status") == "running":
-                    index, source = i, cell.source
-                    break
+        for i, cell in enumerate(executed.cells):
+            meta = cell.get("metadata", {}).get("papermill", {})
+            if meta.get("exception") or meta.get("status") == "running":
+                index, source = i, cell.source
+                break
         cell_id = executed.cells[index].get("id") if index is not None else None
         original = nbformat.read(str(notebook), as_version=4)
         for i, cell in enumerate(original.cells):
@@ -742,10 +782,12 @@ def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False,
     bad arguments before any kernel starts.
     """
     t0 = time.perf_counter()
-    try:
-        period = params.check_period(period)
-    except ValueError as exc:
-        raise UsageError("--period", str(exc), "give the month as e.g. 2023-09") from None
+    latest = period == "latest"
+    if not latest:
+        try:
+            period = params.check_period(period)
+        except ValueError as exc:
+            raise UsageError("--period", str(exc), "give the month as e.g. 2023-09") from None
     if int(jobs) < 1:
         raise UsageError("--jobs", f"{jobs} is not a number of parallel notebooks", "use 1 or more")
     if not float(timeout) > 0:
@@ -756,9 +798,11 @@ def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False,
         raise UsageError(str(nb_dir), "no notebooks found", f"check ${ENV_NOTEBOOKS}")
 
     root = config.reports_dir(out)
-    final = root / period
     clean_stale(root)
-    inputs = gather_inputs(period, store, raw=raw)
+    if latest:
+        period = latest_period(store, raw=raw)
+    final = root / period
+    inputs = gather_inputs(period, store, raw=False if latest else raw)
     if not len(inputs.records) or not (
             inputs.records["period"].astype(str) == period).any():
         from civicstats import store as st

@@ -152,22 +152,35 @@ def _in_vocab_order(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def change_vs_last_month(records: pd.DataFrame, period) -> pd.DataFrame:
-    """Month totals next to last month's, with the change and the change in percent.
+    """Month totals, and the change against last month counted like for like.
+
+    ``value`` is the month's total over every area that reported; ``previous``
+    and ``change`` count only the areas (and groups) that reported the measure in
+    both months, so that an area missing one month does not look like a drop.
 
     >>> ch = change_vs_last_month(example_records(), "2023-09").set_index("measure")
     >>> ch.loc["resident_partners", ["value", "previous", "change"]].tolist()
     [20.0, 18.0, 2.0]
     >>> ch.loc["resident_partners", "change_text"]
     '+2 (+11.1%)'
+    >>> ch.loc["group_partners", ["value", "previous", "change"]].tolist()  # 天悦 is new
+    [45.0, 10.0, 0.0]
     """
-    now = month_totals(records, period)
-    before = month_totals(records, _period(period) - 1)[["measure", "value"]]
-    out = now.merge(before.rename(columns={"value": "previous"}), on="measure", how="left")
-    out["change"] = out.value - out.previous
+    p = _period(period)
+    now = month_totals(records, p)
+    cur = top_level(records[records.period == p])
+    old = top_level(records[records.period == p - 1])
+    keys = ["measure", "area", "group"]
+    both = cur.merge(old[keys + ["value"]], on=keys, suffixes=("", "_prev"))
+    both["measure"] = both.measure.astype(str)
+    sums = both.groupby("measure").agg(now_common=("value", "sum"),
+                                       previous=("value_prev", "sum")).reset_index()
+    out = now.assign(measure=now.measure.astype(str)).merge(sums, on="measure", how="left")
+    out["change"] = out.now_common - out.previous
     out["change_pct"] = (out.change / out.previous.where(out.previous != 0)) * 100
-    out["change_text"] = [_change_text(c, p) for c, p in
+    out["change_text"] = [_change_text(c, p_) for c, p_ in
                           zip(out.change, out.change_pct, strict=True)]
-    return out
+    return out.drop(columns="now_common")
 
 
 def _change_text(change, pct) -> str:
@@ -376,3 +389,65 @@ def issues_table(issues: pd.DataFrame) -> pd.DataFrame:
     out["_e"] = (out.severity != "error").astype(int)
     return out.sort_values(["_e", "file", "source"], kind="stable").drop(columns="_e").reset_index(
         drop=True)
+
+
+def _long(part: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sum ``value`` over ``keys`` (qualifiers combined), with the measure's label."""
+    cols = [*keys, "value", "qualifier"]
+    if part.empty:
+        return pd.DataFrame(columns=cols)
+    part = part.assign(measure=part.measure.astype(str), qualifier=part.qualifier.astype(str))
+    out = (part.groupby(keys, observed=True, sort=True)
+           .agg(value=("value", "sum"), qualifier=("qualifier", combine_qualifiers))
+           .reset_index())
+    if "period" in out:
+        out["period"] = out["period"].astype(str)
+    if "measure" in out:
+        out["indicator"] = out.measure.map(_labels()).fillna(out.measure)
+    return out
+
+
+def series(records: pd.DataFrame, measure: str, *, until=None, by: str = "area") -> pd.DataFrame:
+    """One measure over the months, per area (or group): period, area, value, qualifier.
+
+    >>> series(example_records(), "group_partners").values.tolist()
+    [['2023-08', '工人路社区', 10.0, 'at_least'], ['2023-09', '天悦社区', 35.0, 'exact'], ['2023-09', '工人路社区', 10.0, 'at_least']]
+    """
+    part = records[records.measure == measure]
+    if until is not None:
+        part = part[part.period <= _period(until)]
+    return _long(part, ["period", by])
+
+
+def month_by_area(records: pd.DataFrame, period, measures) -> pd.DataFrame:
+    """The month's values of some measures per area, long: area, measure, value, qualifier, indicator.
+
+    >>> month_by_area(example_records(), "2023-09", ["slots_target", "slots_added"]).area.unique().tolist()
+    ['北干街道', '萧山区']
+    """
+    part = records[(records.period == _period(period)) & records.measure.isin(list(measures))]
+    return _long(part, ["area", "measure"])
+
+
+def area_series(records: pd.DataFrame, area: str, *, until=None) -> pd.DataFrame:
+    """Every measure of one area over the months (groups summed): period, measure, value, indicator.
+
+    >>> area_series(example_records(), "天悦社区").measure.unique().tolist()
+    ['resident_partners', 'group_partners']
+    """
+    part = records[records.area == area]
+    if until is not None:
+        part = part[part.period <= _period(until)]
+    return _long(part, ["period", "measure"])
+
+
+def totals_over_time(records: pd.DataFrame, domain: str, *, until=None) -> pd.DataFrame:
+    """A domain's totals per month (no double counting across levels): period, measure, value, indicator.
+
+    >>> totals_over_time(example_records(), "partners").values.tolist()[0]
+    ['2023-08', 'group_partners', 10.0, 'at_least', '团体合伙人']
+    """
+    part = records[records.domain == domain]
+    if until is not None:
+        part = part[part.period <= _period(until)]
+    return _long(top_level(part), ["period", "measure"])
