@@ -28,7 +28,12 @@ How a file is loaded (one transaction per file, so a crash leaves the store as i
   the same file, including keys the new version no longer sends (the new version of a file
   replaces the old one); keys sent only by other files are untouched;
 - the open issues of the previous version of the same file are closed;
-- when two files send the same key, the one ingested last is current.
+- when two files send the same key, the one ingested last is current;
+- when one file sends a key twice, both figures are kept and a ``duplicate_key`` warning
+  names both cells (nothing is guessed away).
+
+Reads return rows in the order they were loaded (files in ingest order, rows in file order).
+Times (``ingested_at``, ``superseded_at``) are the machine's local time.
 
 ``path``/``file`` is the file's path relative to the project folder when inside it, else
 absolute, so the same file is recognised whichever folder the command runs from.
@@ -67,6 +72,8 @@ import pandas as pd
 from civicstats import config
 from civicstats.errors import CivicstatsError, FileUnreadable, StoreBusy, UsageError
 
+# the same lists as civicstats.clean's (a test checks); not imported, so that reading the
+# store never loads the cleaning engine
 RECORD_COLUMNS = ["area", "group", "period", "measure", "value", "qualifier", "source"]
 ISSUE_COLUMNS = ["source", "severity", "rule", "raw", "message"]
 LOAD_COLUMNS = [*RECORD_COLUMNS, "domain", "file", "ingested_at"]

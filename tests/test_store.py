@@ -229,6 +229,11 @@ def test_csv_export_writes_the_current_records_formula_safe(tmp_path):
 clean_mod = pytest.importorskip("civicstats.clean")
 
 
+def test_the_store_uses_the_record_and_issue_columns_of_clean():
+    assert list(clean_mod.RECORD_COLUMNS) == st.RECORD_COLUMNS
+    assert list(clean_mod.ISSUE_COLUMNS) == st.ISSUE_COLUMNS
+
+
 def workbook(path: Path, title: str, rows, header=("社区", "居民合伙人", "团体合伙人")) -> Path:
     """A simple one-row-header table under a title, as a street sends it."""
     wb = openpyxl.Workbook()
