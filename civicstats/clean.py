@@ -409,6 +409,7 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
     ok &= period != ""
 
     records = []
+    row_numbers = (np.asarray(rows, dtype=np.int64) + 1).astype(str).astype(object)  # shared by all columns
     for c, col in measures.items():
         p = parsed[c]
         value = p.value.to_numpy()
@@ -429,7 +430,7 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
             "area": area[keep], "group": g, "period": period[keep],
             "measure": np.full(int(keep.sum()), col.name, dtype=object),
             "value": value[keep], "qualifier": p.qualifier.to_numpy(dtype=object)[keep],
-            "source": _sources(grid, rows[keep], c),
+            "source": _sources(grid, rows[keep], c, numbers=row_numbers[keep]),
         })
     issues += _check_totals(grid, rows, totals, measures, parsed, by_field["area"])
     return records, issues
@@ -612,10 +613,15 @@ def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.Da
 # ----------------------------------------------------------------------------- frames
 
 
-def _sources(grid: Grid, rows: np.ndarray, col: int) -> np.ndarray:
-    """``FILE#SHEET!CELL`` for many rows of one column, built column-wise."""
+def _sources(grid: Grid, rows: np.ndarray, col: int, numbers: np.ndarray | None = None) -> np.ndarray:
+    """``FILE#SHEET!CELL`` for many rows of one column, built column-wise.
+
+    ``numbers`` are the rows' 1-based numbers as text, when the caller already has them.
+    """
     prefix = source(grid, 0, col)[:-1]  # "file#sheet!C"
-    return np.char.add(prefix, (np.asarray(rows, dtype=np.int64) + 1).astype(str)).astype(object)
+    if numbers is None:
+        numbers = (np.asarray(rows, dtype=np.int64) + 1).astype(str).astype(object)
+    return prefix + numbers
 
 
 def _issues(src, severity, rule, raw, message) -> pd.DataFrame:
