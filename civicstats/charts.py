@@ -790,13 +790,13 @@ def headline(value: float, *, label: str, title: str, subtitle: str = "", source
     def draw(size: Size) -> Figure:
         pt = 1 / 72
         big = size.title * 3.2
-        height = (big * 1.25 + (size.subtitle * 1.5 if context else 0)) * pt
+        height = (big * 1.2 + (size.subtitle * 1.4 if context else 0)) * pt
         frame = _frame(size, title=title, subtitle=subtitle, source=source, notes=notes,
                        plot_height=height, axes=False)
         fig = frame.fig
         h = fig.get_figheight()
         x0 = frame.plot_left / size.width
-        y = 1 - (frame.plot_top - big * 0.12 * pt) / h
+        y = 1 - (frame.plot_top + big * 0.05 * pt) / h
         number = mark(value, qualifier)
         fig.text(x0, y, _plain(number), ha="left", va="top", fontsize=big, fontweight="bold",
                  color=PALETTE[0])
@@ -805,7 +805,7 @@ def headline(value: float, *, label: str, title: str, subtitle: str = "", source
                  _plain(f"{unit} {label}".strip()), ha="left", va="center",
                  fontsize=size.subtitle * 1.3, color=TEXT)
         if context:
-            fig.text(x0, y - big * 1.2 * pt / h, _plain(context), ha="left", va="top",
+            fig.text(x0, y - big * 1.15 * pt / h, _plain(context), ha="left", va="top",
                      fontsize=size.subtitle, color=MUTED)
         return fig
 
@@ -849,9 +849,13 @@ def _records(records: pd.DataFrame, period) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+@functools.cache
+def _kinds() -> dict[str, str]:
+    return dict(zip(vocab.areas().area, vocab.areas().kind, strict=True))
+
+
 def _kind(area: str) -> str:
-    kinds = dict(zip(vocab.areas().area, vocab.areas().kind, strict=True))
-    kind = kinds.get(area, "community")  # an unknown place is most likely a community
+    kind = _kinds().get(area, "community")  # an unknown place is most likely a community
     return "community" if kind in FINE_KINDS else kind
 
 
