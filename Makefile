@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/civicstats published
+	$(BIN)/civicstats report $(if $(PERIOD),--period $(PERIOD),--latest)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
