@@ -288,6 +288,12 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
     totals = table.total_rows(cells, t.body, label_cols)
     rows = np.setdiff1d(t.body, totals.row.to_numpy(dtype=int))
     rows = _drop_repeated_headers(cells, rows, t, measure_cols)
+    for c in range(cells.shape[1]):  # data under no header at all is never skipped silently
+        filled = cells.iloc[rows, c].notna().to_numpy() if c not in t.names else None
+        if filled is not None and filled.any():
+            issues.append(_issues([source(grid, int(rows[np.argmax(filled)]), c)], "warning", "unknown_column", "",
+                                  "this column holds values but has no header; it is skipped. "
+                                  "Give it a header from civicstats/vocab/measures.csv if it should be read"))
 
     blocks = _blocks(t, measure_cols, context_cols)
     records = []
@@ -330,9 +336,6 @@ def _blocks(t, measure_cols, context_cols):
         x = {c: v for c, v in context_cols.items() if lo <= c < hi}
         if m:
             out.append((m, x))
-    before = {c: v for c, v in measure_cols.items() if c < bounds[0]}
-    if before:  # measures left of the first repeated name belong to the first block
-        out[0][0].update(before) if out else out.append((before, context_cols))
     return out
 
 
@@ -341,8 +344,6 @@ class _Fallback:
     area: str | None
     period: str | None
     year: int | None
-    area_source: str
-    period_source: str
 
 
 def _fallbacks(grid: Grid, t, area_opt, period_opt) -> _Fallback:
@@ -352,8 +353,7 @@ def _fallbacks(grid: Grid, t, area_opt, period_opt) -> _Fallback:
     area = area_opt or vocab.find_area_in(grid.sheet) or vocab.find_area_in(title)
     period = (period_opt or find_period_in(grid.sheet, default_year=year)
               or find_period_in(title, default_year=year))
-    return _Fallback(area, period, year, "--area" if area_opt else "sheet/title",
-                     "--period" if period_opt else "sheet/title")
+    return _Fallback(area, period, year)
 
 
 def _context(grid, rows, cols: dict, merged) -> tuple[np.ndarray, int | None]:

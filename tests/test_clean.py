@@ -430,3 +430,10 @@ def test_a_new_header_variant_is_one_line_in_the_vocabulary(tmp_path, vocab_copy
     for fn in (vocab.measures, vocab._measure_headers, clean_module.resolve):
         fn.cache_clear()
     assert values(clean(path, "partners").records, "resident_partners") == {"天悦社区": 20}
+
+
+def test_values_in_a_column_without_a_header_are_warned_about_not_skipped_silently(tmp_path):
+    rows = [["2023年9月"], ["社区", "居民合伙人", None], ["天悦社区", 20, 7], ["合计", 20, None]]
+    records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
+    assert values(records) == {"天悦社区": 20}
+    assert issues[["source", "rule"]].values.tolist() == [["p.xlsx#Sheet1!C3", "unknown_column"]]
