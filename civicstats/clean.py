@@ -169,6 +169,15 @@ def clean(path, domain: str | None = None, *, area=None, period=None, strict: bo
     ``strict=True`` returns no records when there is any error.
     Raises :class:`~civicstats.errors.FileUnreadable` when the file cannot be
     opened, :class:`~civicstats.errors.UsageError` for bad arguments.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "team.csv"
+    >>> _ = p.write_text("队伍名称,志愿者人数,服务时长（小时）\\n春之歌艺术团,70余,12.5\\n", encoding="utf-8")
+    >>> result = clean(p, "volunteers", area="萧山区", period="2023-09")
+    >>> result.records[["area", "group", "measure", "value", "qualifier"]].values.tolist()
+    [['萧山区', '春之歌艺术团', 'volunteers', 70.0, 'at_least'], ['萧山区', '春之歌艺术团', 'service_hours', 12.5, 'exact']]
+    >>> result.issues.empty, result.domain
+    (True, 'volunteers')
     """
     path = Path(path)
     if domain is not None and domain not in DOMAINS:
