@@ -191,6 +191,19 @@ def clean(path, domain: str | None = None, *, area=None, period=None, strict: bo
         raise FileUnreadable(path.name, "the file holds no cell with a value",
                              "check that this is the right file and send it again")
     domain = domain or infer_domain(path, grids)
+    return clean_grids(grids, domain, area=area, period=period, strict=strict)
+
+
+def clean_grids(grids: list[Grid], domain: str, *, area=None, period=None, strict: bool = False) -> CleanResult:
+    """:func:`clean` for grids already read (``read.read_grids``); ``period`` is 'YYYY-MM' or None.
+
+    >>> import pandas as pd
+    >>> cells = pd.DataFrame([["社区", "居民合伙人"], ["天悦", "20余"]], dtype=object)
+    >>> clean_grids([Grid("p.xlsx", "2023年9月", cells)], "partners").records.values.tolist()[0][:4]
+    ['天悦社区', '', Period('2023-09', 'M'), 'resident_partners']
+    """
+    if period is not None:
+        period = _check_period(period)
     issues: list[pd.DataFrame] = []
     records: list[pd.DataFrame] = []
     area_opt, area_names = None, {}
@@ -209,7 +222,7 @@ def clean(path, domain: str | None = None, *, area=None, period=None, strict: bo
             issues.append(_issues([f"{grid.file}#{grid.sheet}!{a}" for a, _, _ in grid.notes], "warning",
                                   [r for _, r, _ in grid.notes], "", [m for _, _, m in grid.notes]))
     if not tables:
-        issues.append(_issues([source(grids[0], 0, 0)], "error", "no_table", "",
+        issues.append(_issues([source(grids[0], 0, 0) if grids else ""], "error", "no_table", "",
                               f"no sheet has a header row naming a {domain} measure "
                               f"({', '.join(vocab.domain_measures(domain))}); check the domain, "
                               "or add the header variant to civicstats/vocab/measures.csv"))

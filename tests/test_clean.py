@@ -5,10 +5,13 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from civicstats.clean import ISSUE_COLUMNS, RECORD_COLUMNS, clean
+from civicstats.clean import ISSUE_COLUMNS, RECORD_COLUMNS, clean, clean_grids
 from civicstats.cli import main
 from civicstats.errors import UsageError
+from civicstats.read import Grid
 
 
 def book(path, sheets):
@@ -437,3 +440,37 @@ def test_values_in_a_column_without_a_header_are_warned_about_not_skipped_silent
     records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
     assert values(records) == {"天悦社区": 20}
     assert issues[["source", "rule"]].values.tolist() == [["p.xlsx#Sheet1!C3", "unknown_column"]]
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(["社区", "所属街道", "月份", "居民合伙人", "志愿者人数", "已完成新增托位", "其中：普惠托位",
+                     "合计", "北干街道小计", "总合计", "注：说明", "序号", "天悦社区", "火星社区", "2023年9月",
+                     "10余", "约5", "1,2", "—", "#REF!", " ", "　", "人数", "小时", "志愿者服务人数及时长统计"]),
+    st.integers(-5, 50_000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.text(max_size=6),
+)
+
+
+@st.composite
+def grids(draw):
+    rows, cols = draw(st.integers(0, 9)), draw(st.integers(1, 6))
+    cells = pd.DataFrame([[draw(CELLS) for _ in range(cols)] for _ in range(rows)], dtype=object)
+    merged = []
+    for _ in range(draw(st.integers(0, 3))):
+        if rows:
+            r0, c0 = draw(st.integers(0, rows - 1)), draw(st.integers(0, cols - 1))
+            merged.append((r0, c0, draw(st.integers(r0, rows - 1)), draw(st.integers(c0, cols - 1))))
+    return Grid("f.xlsx", draw(st.sampled_from(["Sheet1", "2023年9月", "天悦社区"])), cells, merged)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grid=grids(), domain=st.sampled_from(["partners", "childcare", "volunteers"]))
+def test_any_grid_cleans_to_records_and_issues_without_raising(grid, domain):
+    records, issues, _ = clean_grids([grid], domain)
+    assert list(records.columns) == RECORD_COLUMNS and list(issues.columns) == ISSUE_COLUMNS
+    assert records.value.notna().all()
+    assert set(issues.severity) <= {"error", "warning"}
+    assert records.source.str.startswith("f.xlsx#").all()
