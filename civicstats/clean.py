@@ -104,6 +104,7 @@ class Column:
     rank: int = 0
     label: str = ""  # sub-unit named by other header parts (becomes part of ``group``)
     total: bool = False  # a 合计/小计 part sits in the header
+    period: str = ""  # a month named by a header part ("居民合伙人/2023年9月"), as YYYY-MM
 
 
 @lru_cache(maxsize=4096)
@@ -146,9 +147,12 @@ def resolve(parts: tuple[str, ...]) -> Column:
             if i not in used and (i > min(used) or (len(used) > 1 and i < max(used)))
         ]
         total = any(table.TOTAL_WORDS.search(p) for i, p in enumerate(norm) if i not in used)
-        label = "/".join(p for p in rest if not table.TOTAL_WORDS.search(p) and not _UNIT_PART.match(p))
+        months = [m for p in rest if not p.isdigit() and (m := parse_period(p))]
+        label = "/".join(p for p in rest if not table.TOTAL_WORDS.search(p) and not _UNIT_PART.match(p)
+                         and not (not p.isdigit() and parse_period(p)))
         if hit:
-            return Column("measure", hit[0], hit[1], label=label, total=total)
+            return Column("measure", hit[0], hit[1], label=label, total=total,
+                          period=months[0] if len(months) == 1 else "")
         return Column("context", "", ctx[0], rank=ctx[1], total=total)
     return Column(None)
 
@@ -420,15 +424,17 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
     group, _ = _context(grid, rows, by_field["group"], grid.merged)
 
     period, bad = _periods(grid, rows, by_field, fb)
+    header_months = all(col.period for col in measures.values())  # e.g. 居民合伙人 over 8月 | 9月
+    if period is None and any(col.period for col in measures.values()):
+        period, bad = np.full(len(rows), "", dtype=object), None
     if period is None:
         if has_value.any():
             issues.append(_issues([_first_value_source(grid, rows, parsed, has_value)], "error", "missing_period",
                                   "", "the table has no period column and neither the sheet name nor the title "
                                   "names a month; pass --period YYYY-MM or add a 月份 column"))
         return [], issues
-    if bad is not None:
+    if bad is not None and not header_months:
         issues += bad(ok & (period == ""), ok)
-    ok &= period != ""
 
     records = []
     row_numbers = (np.asarray(rows, dtype=np.int64) + 1).astype(str).astype(object)  # shared by all columns
@@ -442,14 +448,15 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
             sev = np.where(np.isnan(value[problem]), "error", "warning")
             issues.append(_issues(_sources(grid, rows[problem], c), sev, rule[problem], raw,
                                   p.message.to_numpy(dtype=object)[problem]))
-        keep = ok & ~np.isnan(value)
+        col_period = np.full(len(rows), col.period, dtype=object) if col.period else period
+        keep = ok & ~np.isnan(value) & (col_period != "")
         if not keep.any():
             continue
         g = group[keep]
         if col.label:
             g = np.where(g == "", col.label, g + "/" + col.label)
         records.append({
-            "area": area[keep], "group": g, "period": period[keep],
+            "area": area[keep], "group": g, "period": col_period[keep],
             "measure": np.full(int(keep.sum()), col.name, dtype=object),
             "value": value[keep], "qualifier": p.qualifier.to_numpy(dtype=object)[keep],
             "source": _sources(grid, rows[keep], c, numbers=row_numbers[keep]),

@@ -474,3 +474,11 @@ def test_any_grid_cleans_to_records_and_issues_without_raising(grid, domain):
     assert records.value.notna().all()
     assert set(issues.severity) <= {"error", "warning"}
     assert records.source.str.startswith("f.xlsx#").all()
+
+
+def test_months_as_header_columns_under_a_measure_give_each_column_its_month(tmp_path):
+    rows = [["合伙人统计"], ["社区", "居民合伙人", None], [None, "2023年8月", "2023年9月"], ["天悦社区", 18, 20]]
+    path = book(tmp_path / "p.xlsx", {"Sheet1": (rows, ["A2:A3", "B2:C2"])})
+    records, issues, _ = clean(path, "partners")
+    assert dict(zip(records.period.astype(str), records.value, strict=True)) == {"2023-08": 18, "2023-09": 20}
+    assert set(records.group) == {""} and issues.empty
