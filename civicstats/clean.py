@@ -112,7 +112,7 @@ def resolve(parts: tuple[str, ...]) -> Column:
     """What a header (its parts from top to bottom) names.
 
     >>> resolve(("志愿者服务人数及时长统计", "儿童", "人数"))
-    Column(kind='measure', domain='volunteers', name='volunteers', rank=0, label='儿童', total=False)
+    Column(kind='measure', domain='volunteers', name='volunteers', rank=0, label='儿童', total=False, period='')
     >>> resolve(("已完成新增托位", "其中：普惠托位")).name
     'inclusive_slots_added'
     >>> resolve(("社区名称",)).kind, resolve(("序号",)).kind, resolve(("其中：普惠",)).kind
