@@ -518,6 +518,12 @@ def _notes_for(qualifiers: Iterable[str], notes: Sequence[str]) -> list[str]:
     return out
 
 
+def _not_empty(data: pd.DataFrame, title: str) -> None:
+    if data.empty:
+        raise UsageError(f"chart {title!r}", "there is no value to plot",
+                         "check the filter that built the frame")
+
+
 def bar(df: pd.DataFrame, x: str, y: str, *, title: str, subtitle: str = "", source: str = "",
         notes: Sequence[str] = (), unit: str = "", series: str | None = None,
         qualifier: str | None = "qualifier", sort: bool = True, kind_word: str = "",
@@ -531,6 +537,7 @@ def bar(df: pd.DataFrame, x: str, y: str, *, title: str, subtitle: str = "", sou
     data = df.copy()
     data["qualifier"] = _qualifiers(data, qualifier).to_numpy()
     data = data[data[y].notna()].reset_index(drop=True)
+    _not_empty(data, title)
     data[y] = data[y].astype(float)
     data[x] = data[x].astype(str)
     names = list(dict.fromkeys(data[series].astype(str))) if series else [""]
@@ -639,6 +646,7 @@ def line(df: pd.DataFrame, x: str, y: str, *, title: str, subtitle: str = "", so
     data = df.copy()
     data["qualifier"] = _qualifiers(data, qualifier).to_numpy()
     data = data[data[y].notna()].reset_index(drop=True)
+    _not_empty(data, title)
     data[y] = data[y].astype(float)
     data[x] = _months(data[x]).astype(str).to_numpy()
     if series:
@@ -842,7 +850,7 @@ def _records(records: pd.DataFrame, period) -> pd.DataFrame:
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     df = df[df["value"].notna()]
     for col, default in (("group", ""), ("qualifier", "exact"), ("source", "")):
-        df[col] = df[col].fillna(default).astype(str) if col in df.columns else default
+        df[col] = df[col].astype(object).fillna(default).astype(str) if col in df.columns else default
     if "domain" not in df.columns:
         domains = dict(zip(vocab.measures().measure, vocab.measures().domain, strict=True))
         df["domain"] = df["measure"].map(domains)
@@ -1057,7 +1065,10 @@ def newsletter(records: pd.DataFrame, period) -> Newsletter:
     >>> nl.skipped
     {}
     """
-    p = pd.Period(str(period), freq="M")
+    try:
+        p = pd.Period(str(period), freq="M")
+    except ValueError:
+        raise UsageError(str(period), "is not a month", "give the period as YYYY-MM") from None
     df = _records(records, p)
     if df[df["period"] == p].empty:
         raise UsageError(str(period), f"there are no records for {p}",
