@@ -243,8 +243,13 @@ def clean_grids(grids: list[Grid], domain: str, *, area=None, period=None, stric
 
 
 def infer_domain(path, grids: list[Grid]) -> str:
-    """The domain named in the path (file name first), else the one whose headers match most."""
-    for part in reversed(Path(path).parts):
+    """The domain named in the path (file name, then its folder and the one above), else the one
+    whose headers match most; :class:`~civicstats.errors.UsageError` when neither tells.
+
+    >>> infer_domain("data/raw/childcare/2023-09.xlsx", [])
+    'childcare'
+    """
+    for part in reversed(Path(path).parts[-3:]):  # the file and its two folders, not the whole path
         low = part.lower()
         hits = [d for d, words in DOMAIN_WORDS.items() if any(w in low for w in words)]
         if len(hits) == 1:
