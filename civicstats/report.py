@@ -398,12 +398,26 @@ def reusable(job: NotebookResult, previous: dict, folder: Path) -> dict | None:
 # -- the kernel side --------------------------------------------------------------------
 
 
-def write_kernelspec(folder: Path) -> Path:
+WARM_IMPORTS = ("pandas", "duckdb", "civicstats.views", "civicstats.store", "civicstats.charts")
+"""Modules a pre-started kernel imports while it waits for its notebook (the previous one is
+still running), so that a notebook's first cells do not pay for them."""
+
+
+def write_kernelspec(folder: Path, warm: tuple[str, ...] | None = None) -> Path:
     """A kernelspec running ipykernel on this Python, in a folder we own (nothing installed)."""
     spec = folder / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    warm = WARM_IMPORTS if warm is None else warm
+    if warm:
+        # a failed warm-up import only costs the notebook that import again, with its own error
+        argv.append("--IPKernelApp.exec_lines=def _warm():\n"
+                    "    import contextlib, importlib\n"
+                    f"    for m in {list(warm)!r}:\n"
+                    "        with contextlib.suppress(Exception): importlib.import_module(m)\n"
+                    "_warm(); del _warm")
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": argv,
         "display_name": "civicstats (this Python)",
         "language": "python",
     }), encoding="utf-8")
