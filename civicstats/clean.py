@@ -315,7 +315,9 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
     if not measure_cols:
         return [], issues, 0
 
-    label_cols = [c for c in range(cells.shape[1]) if c not in measure_cols]
+    # label cells: context columns and whatever sits left of the first measure (序号, merged labels);
+    # not a 备注 column on the right, where "含小计" is a remark, not a total row
+    label_cols = [c for c in range(cells.shape[1]) if c < min(measure_cols) or c in context_cols]
     totals = table.total_rows(cells, t.body, label_cols)
     rows = np.setdiff1d(t.body, totals.row.to_numpy(dtype=int))
     rows = _drop_repeated_headers(cells, rows, t, measure_cols)

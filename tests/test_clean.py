@@ -482,3 +482,10 @@ def test_months_as_header_columns_under_a_measure_give_each_column_its_month(tmp
     records, issues, _ = clean(path, "partners")
     assert dict(zip(records.period.astype(str), records.value, strict=True)) == {"2023-08": 18, "2023-09": 20}
     assert set(records.group) == {""} and issues.empty
+
+
+def test_a_remark_mentioning_a_subtotal_does_not_make_its_row_a_total(tmp_path):
+    rows = [["2023年9月"], ["社区", "居民合伙人", "备注"], ["天悦社区", 20, "已含小计外数据"], ["合计", 20, None]]
+    records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
+    assert values(records) == {"天悦社区": 20}
+    assert rules(issues) == ["unknown_column"]
