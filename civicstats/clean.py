@@ -572,24 +572,42 @@ def _carry_down(values: pd.Series, rows: np.ndarray) -> pd.Series:
 # ----------------------------------------------------------------------------- totals
 
 
-def _interval(values: np.ndarray, quals: np.ndarray) -> tuple[float, float] | None:
-    """Lower and upper bound of a sum of qualified values; None when an estimate is in it."""
-    if (quals == "approx").any():
-        return None
-    lo = float(np.nansum(np.where(quals == "at_most", 0.0, values)))
-    hi = math.inf if (quals == "at_least").any() else float(np.nansum(values))
-    return lo, hi
+class _Sums:
+    """Prefix sums of one measure column, so any run of rows sums in constant time.
+
+    Per row: the value for the lower bound (``at_most`` counts 0), the value for
+    the upper bound, and counts of ``at_least``, ``approx`` and unreadable cells.
+    """
+
+    def __init__(self, p: pd.DataFrame):
+        value = np.nan_to_num(p.value.to_numpy(dtype=float), nan=0.0)
+        qual = p.qualifier.to_numpy(dtype=object)
+        bad = pd.notna(p.rule.to_numpy(dtype=object)) & p.value.isna().to_numpy()
+        parts = [np.where(qual == "at_most", 0.0, value), value, qual == "at_least", qual == "approx", bad]
+        self.cum = [np.concatenate([[0.0], np.cumsum(a, dtype=float)]) for a in parts]
+
+    def interval(self, scope) -> tuple[float, float] | None:
+        """(lower, upper) bound of the sum over ``scope`` (a slice or a mask); None when unknown."""
+        if isinstance(scope, slice):
+            lo, hi, at_least, approx, bad = (c[scope.stop] - c[scope.start] for c in self.cum)
+        else:
+            lo, hi, at_least, approx, bad = (np.diff(c)[scope].sum() for c in self.cum)
+        if approx or bad:  # an estimate, or a part that could not be read (an issue already)
+            return None
+        return float(lo), (math.inf if at_least else float(hi))
 
 
 def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
-def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.DataFrame]:
-    """One total_mismatch issue per total cell whose stated figure cannot be the sum of its rows."""
-    if totals.empty or len(rows) == 0:
-        return []
-    issues = []
+def _total_scopes(grid, rows, totals, area_cols):
+    """Yield (total row, label, scope, number of rows in it) for every total row.
+
+    A label naming a context value (北干街道小计) sums the rows with that value; another
+    小计 sums the rows since the previous total row (or, above its rows, up to the next);
+    合计/总计 sum every data row. Scopes are slices where they can be (constant-time sums).
+    """
     cells = grid.cells
     area_text = {}  # column -> normalised texts, made when a labelled total needs them
 
@@ -599,7 +617,7 @@ def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.Da
             area_text[c] = t.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).to_numpy(dtype=object)
         return area_text[c]
 
-    total_positions = totals.row.to_numpy(dtype=int)
+    positions = totals.row.to_numpy(dtype=int)
     for tr, kind, label in totals.itertuples(index=False):
         core = _TOTAL_LABEL_NOISE.sub("", vocab.normalize_text(label))
         scope = None
@@ -607,30 +625,39 @@ def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.Da
             for c in area_cols:
                 hit = texts_of(c) == core
                 if hit.any():
-                    scope = hit
+                    scope, size = hit, int(hit.sum())
                     break
         if scope is None and kind == "subtotal":
-            prev = total_positions[total_positions < tr]
-            start = prev.max() if len(prev) else -1
-            scope = (rows > start) & (rows < tr)
-            if not scope.any():  # a subtotal above its rows: up to the next total row
-                nxt = total_positions[total_positions > tr]
-                end = nxt.min() if len(nxt) else math.inf
-                scope = (rows > tr) & (rows < end)
+            i = int(np.searchsorted(positions, tr))  # positions are sorted
+            lo = int(np.searchsorted(rows, positions[i - 1] + 1 if i else 0))
+            hi = int(np.searchsorted(rows, tr))
+            if lo == hi:  # a subtotal above its rows: up to the next total row
+                lo, hi = hi, int(np.searchsorted(rows, positions[i + 1] if i + 1 < len(positions) else rows[-1] + 1))
+            scope, size = slice(lo, hi), hi - lo
         if scope is None:
-            scope = np.ones(len(rows), dtype=bool)
-        if not scope.any():
-            continue
+            scope, size = slice(0, len(rows)), len(rows)
+        if size:
+            yield tr, label, scope, size
+
+
+def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.DataFrame]:
+    """One total_mismatch issue per total cell whose stated figure cannot be the sum of its rows.
+
+    Sums are intervals: stated 30 with parts "20余" + 5 is fine, stated 20 is not.
+    """
+    if totals.empty or len(rows) == 0:
+        return []
+    issues = []
+    cells = grid.cells
+    sums = {}
+    for tr, label, scope, size in _total_scopes(grid, rows, totals, area_cols):
         for c, col in measures.items():
             stated = parse_value(cells.iat[tr, c], count=col.name not in NOT_COUNTS)
             if stated.value is None or stated.qualifier == "approx":
                 continue
-            p = parsed[c]
-            part_rules = p.rule.to_numpy(dtype=object)[scope]
-            part_values = p.value.to_numpy()[scope]
-            if (pd.notna(part_rules) & np.isnan(part_values)).any():
-                continue  # a part could not be read: the sum is unknown (that cell is an issue already)
-            bounds = _interval(part_values, p.qualifier.to_numpy(dtype=object)[scope])
+            if c not in sums:
+                sums[c] = _Sums(parsed[c])
+            bounds = sums[c].interval(scope)
             if bounds is None:
                 continue
             lo, hi = bounds
@@ -641,7 +668,7 @@ def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.Da
                 computed = _fmt(lo) if hi == lo else f"at least {_fmt(lo)}"
                 issues.append(_issues(
                     [source(grid, int(tr), c)], "error", "total_mismatch", table.text(cells.iat[tr, c]),
-                    f"'{label}' states {_fmt(stated.value)} but the {int(scope.sum())} rows it sums "
+                    f"'{label}' states {_fmt(stated.value)} but the {size} rows it sums "
                     f"add up to {computed}; correct the total or the rows"))
     return issues
 
