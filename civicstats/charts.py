@@ -223,9 +223,21 @@ def period_cn(period) -> str:
     return f"{p.year}年{p.month}月"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _clean(text) -> str:
+    r"""One line of text: control characters (newlines from a hand-typed cell) become a space.
+
+    >>> _clean("天悦\n社区\t")
+    '天悦 社区 '
+    """
+    return _CONTROL.sub(" ", str(text))
+
+
 def _plain(text) -> str:
     """Text that matplotlib shows as written: ``$`` would otherwise start mathtext."""
-    return str(text).replace("$", r"\$")
+    return _clean(text).replace("$", r"\$")
 
 
 def safe_name(name: str) -> str:
@@ -254,7 +266,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     if not text:
         return 0.0
     width, _, _ = text_to_path.get_text_width_height_descent(
-        str(text), _props(size, bold), ismath=False)
+        _clean(text), _props(size, bold), ismath=False)
     return width
 
 
@@ -269,11 +281,7 @@ def wrap(text: str, size: float, width_pt: float, bold: bool = False) -> list[st
     ['北干街道已完', '成新增托位最', '多']
     """
     lines, line = [], ""
-    for token in _TOKEN.findall(str(text)):
-        if token == "\n":
-            lines.append(line)
-            line = ""
-            continue
+    for token in _TOKEN.findall(_clean(text)):
         candidate = line + token
         if line and token not in _NO_LINE_START and text_width(candidate, size, bold) > width_pt:
             lines.append(line.rstrip())
@@ -287,7 +295,7 @@ def wrap(text: str, size: float, width_pt: float, bold: bool = False) -> list[st
 
 def shorten(text: str, size: float, width_pt: float) -> str:
     """``text`` cut with "…" to fit ``width_pt`` (labels only; the CSV keeps the full text)."""
-    text = str(text)
+    text = _clean(text)
     if text_width(text, size) <= width_pt:
         return text
     while text and text_width(text + "…", size) > width_pt:

@@ -125,9 +125,9 @@ def test_png_width_in_pixels_matches_the_size_and_dpi(tmp_path, size, width_px, 
     chart = charts.headline(923, label="已完成新增托位", unit="个", title="新增托位完成年度计划的154%",
                             subtitle="萧山区，2023年9月", source="萧山日报")
     [png, *_] = chart.save(tmp_path, "card", formats=["png"], size=size)
-    image = Image.open(png)
-    assert image.size[0] == width_px
-    assert round(image.info["dpi"][0]) == dpi
+    with Image.open(png) as image:
+        assert image.size[0] == width_px
+        assert round(image.info["dpi"][0]) == dpi
     assert width_px == round({"column": 85 / 25.4 * 300, "page": 175 / 25.4 * 300, "web": 1200}[size])
 
 
@@ -188,7 +188,7 @@ def test_a_second_run_gives_byte_identical_svg_and_pdf(newsletter_set, tmp_path)
             assert (tmp_path / f"{name}{suffix}").read_bytes() == (first / f"{name}{suffix}").read_bytes(), name
 
 
-HOSTILE = ["<script>alert(1)</script>", "../../etc/passwd", '=HYPERLINK("http://evil.example","点我")',
+HOSTILE = ["<script>alert(1)</script>", "../../etc/passwd", "两行\n名称\t", '=HYPERLINK("http://evil.example","点我")',
            "$\\frac{1}{0}$"]
 
 
