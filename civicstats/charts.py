@@ -101,6 +101,7 @@ MARKERS = ("o", "s", "^", "D", "v", "P")
 TEXT = "#0B0C0C"
 MUTED = "#505A5F"
 GRID = "#D9D9D9"
+OTHER = "#9A9FA3"  # series beyond the six palette colours
 FORMATS = ("png", "svg", "pdf")
 
 STYLE = {
@@ -703,7 +704,8 @@ def line(df: pd.DataFrame, x: str, y: str, *, title: str, subtitle: str = "", so
         for i, s in enumerate(names):
             part = frame_data[frame_data[series] == s]
             xs = np.array([ords[m] for m in part[x]], dtype=float)
-            colour = PALETTE[i % len(PALETTE)]
+            # past six series the palette would repeat: the rest are grey, named by their labels
+            colour = PALETTE[i] if i < len(PALETTE) else OTHER
             ax.plot(xs, part[y].to_numpy(), color=colour, marker=MARKERS[i % len(MARKERS)],
                     markersize=size.body * 0.55, linewidth=size.body * 0.2, clip_on=False)
             ends.append((float(part[y].iloc[-1]), xs[-1], end_labels[s], colour))
