@@ -47,6 +47,8 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+import types
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -746,3 +748,15 @@ def records_for_csv(records: pd.DataFrame) -> pd.DataFrame:
         text[whole] = v[whole].astype(np.int64).astype(str)
     out["value"] = text
     return out
+
+
+class _CallableModule(types.ModuleType):
+    """Importing ``civicstats.clean`` binds the module as ``civicstats.clean`` on the package,
+    shadowing the function; calling the module calls :func:`clean`, so ``cs.clean(path)``
+    works however the package was imported."""
+
+    def __call__(self, *args, **kwargs) -> CleanResult:
+        return clean(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

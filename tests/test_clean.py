@@ -489,3 +489,12 @@ def test_a_remark_mentioning_a_subtotal_does_not_make_its_row_a_total(tmp_path):
     records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
     assert values(records) == {"天悦社区": 20}
     assert rules(issues) == ["unknown_column"]
+
+
+def test_cs_clean_is_callable_however_the_package_was_imported(tmp_path):
+    import civicstats as cs
+    import civicstats.clean  # noqa: F401 - binds the module on the package
+
+    path = book(tmp_path / "p.xlsx", {"2023年9月": [["社区", "居民合伙人"], ["天悦社区", 20]]})
+    records, issues, domain = cs.clean(path, "partners")
+    assert values(records) == {"天悦社区": 20} and domain == "partners"
