@@ -178,11 +178,12 @@ def report_names(hostile) -> list[str]:
 
 
 def report_setting(tmp_path, names, notebooks: Path | None = None,
-                   overview: bool = True) -> dict:
-    """A project root whose data/raw holds one partners workbook with ``names`` as areas."""
+                   overview: bool = True, extra=()) -> dict:
+    """A project root whose data/raw holds one partners workbook with ``names`` as areas
+    (and the ``extra`` files)."""
     src = workbook(tmp_path / "in" / "partners_2023-09.xlsx", "2023年9月社区合伙人统计",
                    PARTNER_HEADER, [[n, 10 + i, 20 + i] for i, n in enumerate(names)])
-    root = make_root(tmp_path, [src])
+    root = make_root(tmp_path, [src, *extra])
     if notebooks is None:
         notebooks = tmp_path / "nbs"
         if overview:
@@ -198,8 +199,13 @@ def assert_escaped_everywhere(folder: Path) -> None:
     for name, page in pages.items():
         assert SCRIPT not in page, f"{name} carries the raw <script> from the data"
         assert "<b><script>" not in page and "<b>" + SCRIPT not in page, name
-    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert escaped in pages[f"{report.safe_name('area_profile', SCRIPT)}.html"]
+    for path in folder.rglob("*.csv"):
+        assert_inert_csv(path)
+    for path in folder.rglob("*.svg"):
+        ElementTree.parse(path)  # well-formed: names went in as XML text
+
+
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 def test_a_report_over_every_hostile_area_escapes_them_and_runs_no_code(hostile, tmp_path):
@@ -212,6 +218,7 @@ def test_a_report_over_every_hostile_area_escapes_them_and_runs_no_code(hostile,
     reports = Path(os.environ["CIVICSTATS_REPORTS"])
     folder = reports / "2023-09"
     assert_escaped_everywhere(folder)
+    assert ESCAPED in (folder / f"{report.safe_name('area_profile', SCRIPT)}.html").read_text()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     profiled = {e["parameters"]["area"]: e for e in manifest["notebooks"]
                 if "area" in e["parameters"]}
@@ -320,7 +327,31 @@ def test_the_bundled_area_profile_escapes_a_hostile_area(hostile, tmp_path):
     assert code == 0, text
     folder = Path(os.environ["CIVICSTATS_REPORTS"]) / "2023-09"
     assert_escaped_everywhere(folder)
+    assert ESCAPED in (folder / f"{report.safe_name('area_profile', SCRIPT)}.html").read_text()
     assert not hostile["marker"].exists()
+
+
+def test_the_bundled_overview_and_volunteers_notebooks_escape_hostile_names(hostile, tmp_path):
+    wanted = [ROOT / "notebooks" / f"{n}.ipynb" for n in ("overview", "volunteers")]
+    if not all(p.is_file() for p in wanted):
+        pytest.skip("the bundled overview/volunteers notebooks are not there yet")
+    nbs = tmp_path / "bundled"
+    nbs.mkdir()
+    for p in wanted:
+        (nbs / p.name).write_bytes(p.read_bytes())
+    env = report_setting(tmp_path, [*report_names(hostile), "天悦社区"], notebooks=nbs,
+                         extra=[hostile["volunteers"]])
+    before = tree(tmp_path)
+    code, text = forked_cli(["report", "--period", "2023-09", "--jobs", "2"], env=env,
+                            cwd=tmp_path, log=tmp_path / "log.txt", timeout=300)
+    assert code == 0, text
+    reports = Path(os.environ["CIVICSTATS_REPORTS"])
+    folder = reports / "2023-09"
+    assert_escaped_everywhere(folder)
+    assert ESCAPED in (folder / "volunteers.html").read_text(encoding="utf-8")  # the team
+    assert not hostile["marker"].exists()
+    assert_nothing_outside(tmp_path, before, [reports, tmp_path / "log.txt",
+                                              Path(os.environ["CIVICSTATS_STORE"]).parent])
 
 
 # -- charts --------------------------------------------------------------------------------------------
