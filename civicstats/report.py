@@ -376,6 +376,9 @@ def _issues_for(stem: str, values: dict, issues) -> int:
 
     if stem in ("partners", "childcare", "volunteers"):
         return views.issue_count(issues, stem)
+    if "area" in values and issues is not None and len(issues):
+        text = issues.reindex(columns=["raw", "message"]).astype(str).agg(" ".join, axis=1)
+        return int(text.str.contains(values["area"], regex=False).sum())
     return views.issue_count(issues)
 
 
@@ -466,14 +469,16 @@ class KernelPool:
             self._ready.append(self._start())
 
     def _start(self):
-        from jupyter_client import KernelManager
+        from jupyter_client import AsyncKernelManager
 
         with self._lock:
             self._count += 1
             n = self._count
-        km = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=self._ksm,
-                           transport="ipc", ip=str(self._spec_dir / f"k{n}"))
-        km.start_kernel(cwd=self._cwd, env=self._env)
+        # An async manager, so that nbclient gets an async client: with a blocking one its
+        # output loop blocks forever on a kernel that died (no timeout, no dead-kernel check).
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=self._ksm,
+                                transport="ipc", ip=str(self._spec_dir / f"k{n}"))
+        _sync(km.start_kernel)(cwd=self._cwd, env=self._env)
         return km
 
     def take(self):
@@ -506,11 +511,30 @@ class KernelPool:
             t.join(timeout=10)
 
 
+def _sync(coro_fn):
+    from jupyter_core.utils import run_sync
+
+    return run_sync(coro_fn)
+
+
 def stop_kernel(km) -> None:
     with contextlib.suppress(Exception):
-        km.shutdown_kernel(now=True)
+        _sync(km.shutdown_kernel)(now=True)
     with contextlib.suppress(Exception):
-        km.cleanup_resources()
+        _sync(km.cleanup_resources)()
+
+
+def wait_ready(km, timeout: float = 120) -> None:
+    """Wait until the kernel answers, so that a notebook's timeout counts only its own run."""
+    async def ready():
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=timeout)
+        finally:
+            kc.stop_channels()
+
+    _sync(ready)()
 
 
 def execute(notebook: Path, out_ipynb: Path, parameters: dict, km, *, timeout: float):
@@ -525,11 +549,13 @@ def execute(notebook: Path, out_ipynb: Path, parameters: dict, km, *, timeout: f
     from papermill.exceptions import PapermillExecutionError
 
     timed_out, finished = threading.Event(), threading.Event()
+    with contextlib.suppress(Exception):  # a kernel that never comes up fails in papermill below
+        wait_ready(km)
 
     def on_timeout():
         timed_out.set()
         with contextlib.suppress(Exception):
-            km.interrupt_kernel()
+            _sync(km.interrupt_kernel)()
         if not finished.wait(5):  # the interrupt did not stop it (e.g. stuck in C code)
             stop_kernel(km)
 

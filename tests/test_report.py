@@ -205,14 +205,27 @@ def test_an_unchanged_rerun_skips_every_notebook_and_force_reruns_them(tmp_path,
     assert [r.status for r in run(notebooks=nbs, raw=raw).results] == ["ok"]
 
 
-def test_a_hanging_notebook_is_stopped_at_the_timeout_and_reported(tmp_path, raw):
+def project_root(tmp_path, raw) -> Path:
+    """A project folder of our own (reference areas + the tiny raw data) for the command."""
+    root = tmp_path / "root"
+    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
+    shutil.copytree(raw, root / "data" / "raw")
+    return root
+
+
+def test_a_hanging_notebook_is_stopped_at_the_timeout_and_the_command_exits_1(tmp_path, raw,
+                                                                              monkeypatch, capsys):
     nbs = tmp_path / "nbs"
-    write_nb(nbs / "hangs.ipynb", "import time\ntime.sleep(600)")
-    result = run(notebooks=nbs, raw=raw, timeout=2)
-    (job,) = result.results
-    assert job.status == "failed" and "timed out after 2 s" in job.error
-    assert job.seconds < 30
-    assert "timed out" in (reports_root() / "2023-09" / "index.html").read_text("utf-8")
+    write_nb(nbs / "hangs.ipynb", "print('start')", "import time\ntime.sleep(600)")
+    monkeypatch.setenv("CIVICSTATS_ROOT", str(project_root(tmp_path, raw)))
+    monkeypatch.setenv(report.ENV_NOTEBOOKS, str(nbs))
+    started = time.monotonic()
+    assert cli.main(["report", "--period", "2023-09", "--timeout", "2"]) == 1
+    assert time.monotonic() - started < 60
+    err = capsys.readouterr().err
+    assert "FAILED hangs" in err and "timed out after 2 s" in err and "cell 3" in err
+    index = (reports_root() / "2023-09" / "index.html").read_text("utf-8")
+    assert "timed out" in index and "failed" in index
 
 
 def test_a_killed_run_leaves_the_previous_report_untouched(tmp_path, raw):
@@ -222,10 +235,7 @@ def test_a_killed_run_leaves_the_previous_report_untouched(tmp_path, raw):
     folder = reports_root() / "2023-09"
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
 
-    # a project root of our own, so the subprocess ingests only the tiny CSV
-    root = tmp_path / "root"
-    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
-    shutil.copytree(raw, root / "data" / "raw")
+    root = project_root(tmp_path, raw)  # so the subprocess ingests only the tiny CSV
     slow = tmp_path / "slow"
     write_nb(slow / "ok.ipynb", "import time\ntime.sleep(60)")
     env = {**os.environ, "CIVICSTATS_ROOT": str(root), report.ENV_NOTEBOOKS: str(slow)}
