@@ -810,8 +810,7 @@ def _write_json(path: Path, data) -> None:
 
 def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False, out=None,
                 store=None, timeout: float = DEFAULT_TIMEOUT, notebooks=None,
-                raw=None, progress: str = "auto",
-                log: Callable[[str], None] | None = None) -> ReportRun:
+                raw=None, progress: str = "auto") -> ReportRun:
     """Render every report notebook for ``period`` into ``reports/<period>/``.
 
     ``raw`` is the folder ingested first (default data/raw; ``False`` to skip).
@@ -841,8 +840,31 @@ def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False,
     clean_stale(root)
     if latest:
         period = latest_period(store, raw=raw)
+    with _period_lock(root, period):
+        return _run_locked(period, root, found, t0, areas=areas, jobs=jobs, force=force,
+                           store=store, timeout=timeout, raw=False if latest else raw,
+                           progress=progress)
+
+
+@contextlib.contextmanager
+def _period_lock(root: Path, period: str):
+    """One run per month at a time: a second one stops with a clear message instead of racing."""
+    import fcntl
+
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / f".{period}.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UsageError(str(root / period), "another civicstats report run for this month is "
+                             "still going", "wait for it to finish, then run again") from None
+        yield
+
+
+def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout, raw,
+                progress) -> ReportRun:
     final = root / period
-    inputs = gather_inputs(period, store, raw=False if latest else raw)
+    inputs = gather_inputs(period, store, raw=raw)
     if not len(inputs.records) or not (
             inputs.records["period"].astype(str) == period).any():
         from civicstats import store as st

@@ -96,7 +96,20 @@ def test_the_report_command_exits_2_for_bad_parameters_without_starting_a_kernel
         run(notebooks=nbs, raw=raw, areas="火星社区")
     with pytest.raises(UsageError, match="no records"):
         run(notebooks=nbs, raw=raw, areas="赭东村")
-    assert not reports_root().exists()
+    assert not (reports_root() / "2023-09").exists()
+    assert not list(reports_root().glob(".*tmp*"))  # nothing was rendered
+
+
+def test_a_second_run_for_the_same_month_stops_while_the_first_holds_the_lock(tmp_path, raw):
+    import fcntl
+
+    nbs = tmp_path / "nbs"
+    write_nb(nbs / "ok.ipynb", "print(1)")
+    reports_root().mkdir(parents=True)
+    with open(reports_root() / ".2023-09.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(UsageError, match="another civicstats report run"):
+            run(notebooks=nbs, raw=raw)
 
 
 def test_unknown_parameter_names_and_unknown_areas_are_refused_by_the_registry():
