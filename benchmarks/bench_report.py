@@ -81,7 +81,15 @@ def batch(report, nbdir, raw, jobs, *, force=True):
     wall = time.perf_counter() - t0
     assert run.exit_code == 0, run.summary()
     cells = sum(r.cell_seconds for r in run.results)
-    return wall, cells, len(run.results)
+    n = len(run.results)
+    wait = sum(r.kernel_wait for r in run.results) / n
+    html = sum(r.html_seconds for r in run.results) / n
+    rest = sum(r.seconds - r.kernel_wait - r.cell_seconds - r.html_seconds
+               for r in run.results) / n
+    print(f"    --jobs {jobs}: per notebook {wall / n:.2f} s wall = cells {cells / n:.2f} + waiting "
+          f"for a kernel still starting {wait:.2f} + papermill/saving {rest:.2f} + HTML {html:.2f}"
+          f" (+ run set-up shared by all); {load_line()}")
+    return wall, cells, n
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import html
 import json
+import logging
 import os
 import re
 import shutil
@@ -101,6 +102,8 @@ class NotebookResult:
     status: str = "pending"  # ok | failed | skipped
     seconds: float = 0.0
     cell_seconds: float = 0.0
+    kernel_wait: float = 0.0  # waiting for a kernel that was still starting
+    html_seconds: float = 0.0
     error: str = ""
     failing_cell: dict | None = None
     issues: int = 0
@@ -549,8 +552,6 @@ def execute(notebook: Path, out_ipynb: Path, parameters: dict, km, *, timeout: f
     from papermill.exceptions import PapermillExecutionError
 
     timed_out, finished = threading.Event(), threading.Event()
-    with contextlib.suppress(Exception):  # a kernel that never comes up fails in papermill below
-        wait_ready(km)
 
     def on_timeout():
         timed_out.set()
@@ -649,6 +650,10 @@ def run_one(job: NotebookResult, km, folder: Path, *, timeout: float,
     out_ipynb = folder / f"{job.name}.ipynb"
     notebook = Path(job.notebook)
     try:
+        # the timeout counts the notebook's own run, not the kernel's start-up
+        with contextlib.suppress(Exception):  # a kernel that never comes up fails in papermill
+            wait_ready(km)
+        job.kernel_wait = round(time.perf_counter() - start, 3)
         nb, error = execute(notebook, out_ipynb, job.parameters, km, timeout=timeout)
     finally:
         (release or stop_kernel)(km)
@@ -664,8 +669,10 @@ def run_one(job: NotebookResult, km, folder: Path, *, timeout: float,
     if nb is not None:
         title = job.name if "area" not in job.parameters else \
             f"{notebook.stem} · {job.parameters['area']}"
+        t_html = time.perf_counter()
         (folder / f"{job.name}.html").write_text(
             to_html(nb, f"{title} · {job.parameters.get('period', '')}"), encoding="utf-8")
+        job.html_seconds = round(time.perf_counter() - t_html, 3)
         job.html = f"{job.name}.html"
         job.cell_seconds = round(cell_seconds(nb), 3)
     job.seconds = round(time.perf_counter() - start, 3)
@@ -912,6 +919,8 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout, 
         shutil.copytree(final / "charts", tmp / "charts", copy_function=_link_or_copy)
 
     fast_imports()
+    # jupyter_client warns on every closed client ("Could not destroy zmq context"): noise in cron mail
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
     for job in planned:
         if job.status == "skipped":
             reporter.finish(job)
