@@ -225,6 +225,21 @@ def charts_cmd(period, out, formats, size, store):
     click.echo(f"{len(nl.charts)} charts, {len(paths)} files in {out}")
 
 
+def os_error_message(exc: OSError) -> str:
+    """A plain sentence for a failed read or write, naming the path and what to do.
+
+    >>> os_error_message(OSError(28, "No space left on device", "/srv/reports/2023-09"))
+    "cannot write '/srv/reports/2023-09': No space left on device. What to do: free disk space or choose another --out folder; nothing already stored or reported was changed."
+    """
+    where = exc.filename or ""
+    what = exc.strerror or str(exc)
+    return (f"cannot write {where!r}: {what}. What to do: free disk space or choose another "
+            "--out folder; nothing already stored or reported was changed."
+            if where else
+            f"{what}. What to do: check the output folder exists, is writable and the disk has "
+            "space; nothing already stored or reported was changed.")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return (and, when called as a script, exit with) its exit code."""
     try:
@@ -241,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err("interrupted.")
         code = 130
+    except OSError as exc:  # disk full, unwritable or missing folder: say where and what to do
+        err(f"error: {os_error_message(exc)}")
+        code = 2
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
         if os.environ.get("CIVICSTATS_DEBUG"):
             raise

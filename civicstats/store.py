@@ -57,6 +57,7 @@ production.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -602,6 +603,20 @@ def _prepare(meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame):
     return rec, iss
 
 
+def _is_write_failure(exc: BaseException) -> bool:
+    """True for DuckDB's errors of a full disk or an unwritable store file.
+
+    >>> _is_write_failure(RuntimeError('Could not write file "x.wal": File too large'))
+    True
+    >>> _is_write_failure(KeyError("area"))
+    False
+    """
+    text = str(exc)
+    return isinstance(exc, OSError) or any(
+        part in text for part in ("Could not write", "No space left", "File too large",
+                                  "Permission denied", "Read-only file system"))
+
+
 def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
                *, now: datetime | None = None) -> IngestOutcome:
     """Load one file version's cleaned records and issues, in one transaction.
@@ -650,8 +665,16 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
         if os.environ.get(ENV_TEST_SLEEP):  # test-only: a window to kill us mid-file
             _test_sleep(meta.file)
         con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
+    except BaseException as exc:
+        # A failed COMMIT (disk full) has already ended the transaction; a ROLLBACK error
+        # then must not hide the real cause from the user.
+        with contextlib.suppress(Exception):
+            con.execute("ROLLBACK")
+        if _is_write_failure(exc):
+            raise CivicstatsError(
+                meta.file, f"could not be saved in the store: {exc}",
+                "free disk space (or fix the store folder's permissions) and run the ingest "
+                "again; the store is as it was before this file") from exc
         raise
     finally:
         con.unregister("_new_records")
