@@ -783,7 +783,8 @@ def index_html(run: ReportRun) -> str:
             where = (f'<div class="err">{e(r.error)} — <a href="{e(r.ipynb)}">'
                      f"executed notebook</a></div>")
         shown = {k: v for k, v in r.parameters.items() if k in ("area",)}
-        detail = " ".join(f"{e(k)}={e(str(v))}" for k, v in shown.items())
+        # escaped once, as a whole: escaping k and v first would show "&lt;" to readers
+        detail = " ".join(f"{k}={v}" for k, v in shown.items())
         rows.append(f"<tr class=\"{e(r.status)}\"><td>{link}</td><td>{e(detail)}</td>"
                     f"<td>{e(status)}{where}</td><td>{r.seconds:.1f} s</td>"
                     f"<td>{r.issues}</td></tr>")

@@ -279,9 +279,6 @@ def index_parameters(folder: Path) -> list[str]:
     return [row[1] for row in parser.rows if len(row) > 1]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: report.index_html escapes the parameters cell twice (e(k)=e(v) inside e(detail)), "
-    "so index.html shows area=&lt;script&gt;... and 他说&quot;好&quot; as literal entities"))
 def test_index_shows_a_hostile_area_as_its_plain_text_once_escaped(tmp_path):
     chosen = [SCRIPT, "他说\"好\"和'行'社区"]
     jobs = [report.NotebookResult(report.safe_name("area_profile", a), "area_profile.ipynb",
