@@ -147,18 +147,33 @@ class ReportRun:
 
 
 _UNSAFE = re.compile(r"[^\w\-]+")
+_KEEP = 40
+"""Characters of a part kept before its hash when the part had to be changed or shortened."""
 
 
 def safe_name(*parts: str) -> str:
     """A file stem from notebook and area names: letters (incl. 汉字), digits, ``-``, ``_`` only.
 
+    A part that had to be changed (or shortened) gets a short hash of its real text, so
+    that two different areas never share a file, and the name stays the same run after run
+    (the skip of unchanged notebooks goes by it).
+
     >>> safe_name("area_profile", "天悦社区")
     'area_profile-天悦社区'
     >>> safe_name("area_profile", "../../etc/passwd")
-    'area_profile-etc_passwd'
+    'area_profile-etc_passwd_3754d6cb'
+    >>> safe_name("area_profile", "etc/passwd")
+    'area_profile-etc_passwd_af896a5f'
     """
-    cleaned = [_UNSAFE.sub("_", p).strip("_.") or "_" for p in parts]
-    return "-".join(cleaned)[:120]
+    return "-".join(_safe_part(p) for p in parts)
+
+
+def _safe_part(part: str) -> str:
+    cleaned = _UNSAFE.sub("_", part).strip("_.") or "_"
+    if cleaned == part and len(part) <= _KEEP:
+        return part
+    digest = hashlib.sha256(part.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{cleaned[:_KEEP].rstrip('_.')}_{digest}".lstrip("_.")
 
 
 def notebooks_dir(notebooks=None) -> Path:
@@ -343,7 +358,8 @@ def _areas_wanted(areas, reported: list[str]) -> list[str]:
         if area not in reported:
             raise UsageError("--areas", f"{area} has no records for this month",
                              f"choose among: {', '.join(reported) or '(none)'}")
-        out.append(area)
+        if area not in out:  # "天悦,天悦社区" names one area twice: one report
+            out.append(area)
     return out
 
 
@@ -370,7 +386,9 @@ def plan(period: str, notebooks: list[Path], inputs: Inputs, *, areas="all",
                 issues=_issues_for(nb.stem, values, inputs.issues)))
     names = [j.name for j in jobs]
     if len(set(names)) != len(names):
-        raise UsageError("--areas", "two areas give the same file name", "list each area once")
+        # cannot happen short of a hash collision (safe_name hashes every changed name)
+        raise UsageError("--areas", "two areas give the same file name",
+                         "report them in two runs with --areas and tell the maintainers")
     return jobs
 
 

@@ -293,10 +293,6 @@ def test_index_shows_a_hostile_area_as_its_plain_text_once_escaped(tmp_path):
     assert index_parameters(folder) == [f"area={a}" for a in chosen]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: report.plan refuses the whole run (exit 2, 'two areas give the same file name ... "
-    "list each area once') when two different areas in the data map to the same "
-    "safe_name, e.g. '../../etc/passwd' and 'etc/passwd'; the user listed nothing twice"))
 def test_two_areas_whose_file_names_would_clash_both_get_a_report(tmp_path):
     env = report_setting(tmp_path, ["../../etc/passwd", "etc/passwd", "天悦社区"])
     code, text = forked_cli(["report", "--period", "2023-09"], env=env, cwd=tmp_path,
