@@ -12,12 +12,63 @@ the logic is tested here, not in notebooks.
 '20'
 """
 
+import html
 import math
+import re
 
 import pandas as pd
 
 MARKS = {"exact": "{v}", "at_least": "{v}+", "approx": "~{v}", "at_most": "<={v}"}
 """How a qualified figure is written: ``10余`` is shown as ``10+``, ``约300`` as ``~300``."""
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~])")
+
+
+def markdown_text(text) -> str:
+    """Text from data made safe to put into Markdown: shown as written, never markup.
+
+    HTML is escaped (``<script>`` stays text) and Markdown punctuation gets a backslash
+    (``*bold*`` or ``[link](x)`` in an area name is not formatted); one line only.
+
+    >>> print(markdown_text("<script>alert(1)</script>"))
+    &lt;script&gt;alert\\(1\\)&lt;/script&gt;
+    >>> print(markdown_text("*a* [b](c)"))
+    \\*a\\* \\[b\\]\\(c\\)
+    """
+    one_line = " ".join(str(text).split())
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", one_line), quote=False)
+
+
+class Heading:
+    """A heading a notebook shows with text from data (an area, a period), always escaped.
+
+    Jupyter and the HTML report show it as ``<hN>`` with the text escaped; its Markdown
+    form escapes Markdown too. Build it with :func:`heading`.
+    """
+
+    def __init__(self, text, level: int = 2):
+        self.text, self.level = " ".join(str(text).split()), min(max(int(level), 1), 6)
+
+    def _repr_html_(self) -> str:
+        return f"<h{self.level}>{html.escape(self.text)}</h{self.level}>"
+
+    def _repr_markdown_(self) -> str:
+        return "#" * self.level + " " + markdown_text(self.text)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def heading(*parts, level: int = 2, sep: str = " · ") -> Heading:
+    """A notebook heading from data, e.g. ``views.heading(area, period)``: never live markup.
+
+    >>> heading("<script>alert(1)</script>", "2023-09")._repr_html_()
+    '<h2>&lt;script&gt;alert(1)&lt;/script&gt; · 2023-09</h2>'
+    >>> heading("天悦社区", "2023-09", level=3)._repr_markdown_()
+    '### 天悦社区 · 2023-09'
+    """
+    return Heading(sep.join(str(p) for p in parts), level)
 
 
 def example_records() -> pd.DataFrame:

@@ -302,10 +302,6 @@ def test_two_areas_whose_file_names_would_clash_both_get_a_report(tmp_path):
     assert len(list(folder.glob("area_profile*.html"))) == 3
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: notebooks/area_profile.ipynb cell 5 shows Markdown(f'## {area} · {period}'): the "
-    "area name goes into Markdown unescaped, so an area <script>alert(1)</script> in a "
-    "workbook becomes a live <script> element in area_profile-*.html (stored XSS)"))
 def test_the_bundled_area_profile_escapes_a_hostile_area(hostile, tmp_path):
     wanted = [ROOT / "notebooks" / "area_profile.ipynb"]
     if not all(p.is_file() for p in wanted):
