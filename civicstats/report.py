@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from civicstats import __version__, config, params
-from civicstats.errors import UsageError
+from civicstats.errors import CivicstatsError, UsageError
 
 ENV_NOTEBOOKS = "CIVICSTATS_NOTEBOOKS"
 KERNEL_NAME = "civicstats-python"
@@ -431,7 +431,10 @@ def write_kernelspec(folder: Path, warm: tuple[str, ...] | None = None) -> Path:
     """A kernelspec running ipykernel on this Python, in a folder we own (nothing installed)."""
     spec = folder / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    # no IPython history: it writes ~/.ipython (outside the project) and, on a full disk,
+    # prints a traceback of its own into the run's output
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+            "--HistoryManager.enabled=False"]
     warm = WARM_IMPORTS if warm is None else warm
     if warm:
         # a failed warm-up import only costs the notebook that import again, with its own error
@@ -926,6 +929,26 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout, 
 
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{period}.tmp-{os.getpid()}"
+    try:
+        _render(run, planned, to_run, inputs, tmp, final, reporter, t0, jobs=jobs,
+                timeout=timeout)
+    except OSError as exc:  # disk full, quota, folder removed: say where; keep the old report
+        shutil.rmtree(tmp, ignore_errors=True)
+        what = exc.strerror or str(exc)
+        if exc.filename:
+            what = f"cannot write {exc.filename}: {what}"
+        raise CivicstatsError(str(final), f"the report could not be written ({what})",
+                              f"free disk space on the disk of {root} or choose another --out "
+                              "folder, then run again; the previous report there is untouched"
+                              ) from None
+    swap_into_place(tmp, final)
+    run.swapped = True
+    return run
+
+
+def _render(run, planned, to_run, inputs, tmp, final, reporter, t0, *, jobs,
+            timeout) -> None:
+    """Run the notebooks into ``tmp`` and write its manifest and index (not yet in place)."""
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "charts").mkdir(parents=True)
     for job in planned:
@@ -969,9 +992,6 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout, 
     run.seconds = time.perf_counter() - t0
     _write_json(tmp / "manifest.json", manifest(run, inputs, jobs=int(jobs), timeout=timeout))
     (tmp / "index.html").write_text(index_html(run), encoding="utf-8")
-    swap_into_place(tmp, final)
-    run.swapped = True
-    return run
 
 
 def _link_or_copy(src, dst) -> None:

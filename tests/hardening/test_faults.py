@@ -284,12 +284,6 @@ def test_a_full_disk_during_report_keeps_the_previous_report_and_the_store(repor
     assert report_entries(reported["reports"]) == ["2023-09"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (left after 11f7ff5): on a full disk `civicstats report` prints 'error: File too "
-    "large. What to do: ...' naming neither the reports folder nor the file, and the kernels' "
-    "stderr adds IPython's history traceback (kernels write ~/.ipython/profile_default/"
-    "history.sqlite, outside the project: report.kernel_env could set IPYTHONDIR or "
-    "--HistoryManager.enabled=False)"))
 def test_a_full_disk_during_report_says_which_folder_and_what_to_do(setting):
     proc = run_limited(["report", "--period", "2023-09"], setting["env"], limit=100_000)
     text = proc.stdout + proc.stderr
