@@ -32,7 +32,6 @@ import functools
 import io
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ from matplotlib.patches import Patch
 
 from civicstats import csvsafe, vocab
 from civicstats.errors import UsageError
+from civicstats.filenames import safe_name
 
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT_FILES = ("CivicSans-SC.ttf", "CivicSans-SC-Bold.ttf")
@@ -238,19 +238,6 @@ def _clean(text) -> str:
 def _plain(text) -> str:
     """Text that matplotlib shows as written: ``$`` would otherwise start mathtext."""
     return _clean(text).replace("$", r"\$")
-
-
-def safe_name(name: str) -> str:
-    """A file name stem that stays inside the output folder, whatever the input.
-
-    >>> safe_name("../../etc/passwd"), safe_name("<script>alert(1)</script>"), safe_name("托位 2023")
-    ('etc_passwd', 'script_alert_1_script', '托位_2023')
-    >>> safe_name("=HYPERLINK(\\"x\\")"), safe_name("..")
-    ('HYPERLINK_x', 'chart')
-    """
-    text = unicodedata.normalize("NFKC", str(name))
-    text = re.sub(r"[^\w-]+", "_", text, flags=re.UNICODE).strip("_-.")
-    return text[:80] or "chart"
 
 
 # -- measuring and wrapping text ----------------------------------------------------

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from civicstats import __version__, config, params
 from civicstats.errors import CivicstatsError, UsageError
+from civicstats.filenames import safe_name
 
 ENV_NOTEBOOKS = "CIVICSTATS_NOTEBOOKS"
 KERNEL_NAME = "civicstats-python"
@@ -144,36 +145,6 @@ class ReportRun:
 
 
 # -- small pure helpers --------------------------------------------------------------
-
-
-_UNSAFE = re.compile(r"[^\w\-]+")
-_KEEP = 40
-"""Characters of a part kept before its hash when the part had to be changed or shortened."""
-
-
-def safe_name(*parts: str) -> str:
-    """A file stem from notebook and area names: letters (incl. 汉字), digits, ``-``, ``_`` only.
-
-    A part that had to be changed (or shortened) gets a short hash of its real text, so
-    that two different areas never share a file, and the name stays the same run after run
-    (the skip of unchanged notebooks goes by it).
-
-    >>> safe_name("area_profile", "天悦社区")
-    'area_profile-天悦社区'
-    >>> safe_name("area_profile", "../../etc/passwd")
-    'area_profile-etc_passwd_3754d6cb'
-    >>> safe_name("area_profile", "etc/passwd")
-    'area_profile-etc_passwd_af896a5f'
-    """
-    return "-".join(_safe_part(p) for p in parts)
-
-
-def _safe_part(part: str) -> str:
-    cleaned = _UNSAFE.sub("_", part).strip("_.") or "_"
-    if cleaned == part and len(part) <= _KEEP:
-        return part
-    digest = hashlib.sha256(part.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"{cleaned[:_KEEP].rstrip('_.')}_{digest}".lstrip("_.")
 
 
 def notebooks_dir(notebooks=None) -> Path:

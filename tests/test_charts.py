@@ -205,7 +205,9 @@ def test_hostile_names_give_safe_files_inside_out_dir_and_inert_csv_cells(tmp_pa
     assert root.find(f".//{SVG_NS}script") is None
     # a hostile chart name stays inside the folder too
     saved = nl.charts["volunteers_teams"].save(out, "../../etc/passwd", formats=["svg"])
-    assert [p.name for p in saved] == ["etc_passwd.svg", "etc_passwd.csv", "etc_passwd.alt.txt"]
+    stem = charts.safe_name("../../etc/passwd")
+    assert [p.name for p in saved] == [f"{stem}.svg", f"{stem}.csv", f"{stem}.alt.txt"]
+    assert stem.startswith("etc_passwd_") and "/" not in stem
     assert all(p.parent == out for p in saved)
 
 
@@ -295,5 +297,6 @@ def test_svg_title_is_escaped_xml(tmp_path):
 
 
 def test_chart_files_are_named_inside_the_folder(tmp_path):
-    assert charts.safe_name("../../etc/passwd") == "etc_passwd"
+    assert charts.safe_name("../../etc/passwd").startswith("etc_passwd_")
+    assert charts.safe_name("etc/passwd") != charts.safe_name("../../etc/passwd")
     assert Path(tmp_path / charts.safe_name("..")).parent == tmp_path
