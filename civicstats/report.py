@@ -765,11 +765,13 @@ def manifest(run: ReportRun, inputs: Inputs, *, jobs: int, timeout: float) -> di
 def index_html(run: ReportRun) -> str:
     """The report's front page; every string from users or data is escaped."""
     e = html.escape
+    # plain words coloured by CSS class, never symbols: an emoji shows as a
+    # missing-glyph box in a browser without an emoji font
+    words = {"ok": "ok", "skipped": "unchanged", "failed": "failed"}
     rows = []
     for r in run.results:
         link = f'<a href="{e(r.html)}">{e(r.name)}</a>' if r.html else e(r.name)
-        status = {"ok": "✅ ok", "skipped": "✅ unchanged", "failed": "❌ failed"}.get(
-            r.status, r.status)
+        status = words.get(r.status, r.status)
         where = ""
         if r.failing_cell:
             where = (f'<div class="err">{e(r.error)} — <a href="{e(r.ipynb)}">'
@@ -778,7 +780,8 @@ def index_html(run: ReportRun) -> str:
         # escaped once, as a whole: escaping k and v first would show "&lt;" to readers
         detail = " ".join(f"{k}={v}" for k, v in shown.items())
         rows.append(f"<tr class=\"{e(r.status)}\"><td>{link}</td><td>{e(detail)}</td>"
-                    f"<td>{e(status)}{where}</td><td>{r.seconds:.1f} s</td>"
+                    f'<td><span class="status {e(r.status)}">{e(status)}</span>{where}</td>'
+                    f"<td>{r.seconds:.1f} s</td>"
                     f"<td>{r.issues}</td></tr>")
     failed = len(run.failed)
     head = f"{failed} failed" if failed else "all reports succeeded"
@@ -789,6 +792,10 @@ def index_html(run: ReportRun) -> str:
 body {{ font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ccc; padding: .3em .8em; }}
 tr.failed td {{ background: #fde8e8; }} .err {{ color: #801650; font-size: .9em; }}
+.status {{ display: inline-block; padding: .05em .5em; border-radius: .3em; font-weight: 600; }}
+.status.ok {{ color: #0b5130; background: #d6f0e2; }}
+.status.skipped {{ color: #12436D; background: #dde8f3; }}
+.status.failed {{ color: #fff; background: #801650; }}
 </style></head><body>
 <h1>civicstats · {e(run.period)}</h1>
 <p>{e(head)} · {len(run.results)} reports · {run.seconds:.1f} s ·
