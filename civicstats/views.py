@@ -22,6 +22,32 @@ MARKS = {"exact": "{v}", "at_least": "{v}+", "approx": "~{v}", "at_most": "<={v}
 """How a qualified figure is written: ``10余`` is shown as ``10+``, ``约300`` as ``~300``."""
 
 
+COLUMN_LABELS = {
+    "area": "地区", "group": "队伍/单位", "domain": "领域", "period": "月份",
+    "measure": "指标代码", "label": "指标", "indicator": "指标", "value": "数值",
+    "qualifier": "精度", "display": "本月", "previous": "上月", "change": "较上月",
+    "change_text": "较上月", "change_pct": "变化率", "completion": "完成率",
+    "inclusive_completion": "普惠完成率", "inclusive_share": "普惠占比",
+    "last_reported": "最近报送月份", "since": "起始月份", "first": "起始", "now": "本月",
+    "growth": "增长", "file": "文件", "source": "位置", "severity": "级别", "rule": "规则",
+    "raw": "原始内容", "message": "说明", "parameter": "参数", "from": "来源",
+    "column": "字段", "dtype": "类型", "ingested_at": "入库时间",
+}
+"""Chinese column headings for the derived columns; measure ids use the vocabulary's label."""
+
+VALUE_LABELS = {
+    "domain": {"partners": "社区合伙人", "childcare": "托位建设", "volunteers": "志愿服务"},
+    "severity": {"error": "错误", "warning": "提醒"},
+}
+"""Codes shown as words in a table cell, per column (other values are shown as they are)."""
+
+NEW_THIS_MONTH = "本月新增"
+"""The change text of a figure with nothing to compare last month."""
+
+SHARE_COLUMNS = {"completion", "inclusive_completion", "inclusive_share", "share"}
+"""Columns that hold a share (0.62) when numeric, shown as a percentage (62.0%)."""
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~])")
 
 
@@ -236,7 +262,7 @@ def change_vs_last_month(records: pd.DataFrame, period) -> pd.DataFrame:
 
 def _change_text(change, pct) -> str:
     if pd.isna(change):
-        return "new this month"
+        return NEW_THIS_MONTH
     text = f"{change:+,.0f}" if float(change).is_integer() else f"{change:+,.1f}"
     return text + ("" if pd.isna(pct) else f" ({pct:+.1f}%)")
 
@@ -404,7 +430,7 @@ def area_profile(records: pd.DataFrame, area: str, period) -> pd.DataFrame:
         rows.append((r.domain, r.group, str(r.measure), labels.get(str(r.measure), str(r.measure)),
                      format_value(r.value, r.qualifier),
                      "—" if old is None else format_value(old),
-                     "new this month" if old is None else _change_text(change, pct)))
+                     NEW_THIS_MONTH if old is None else _change_text(change, pct)))
     return _in_vocab_order(pd.DataFrame(rows, columns=cols))
 
 
@@ -502,3 +528,61 @@ def totals_over_time(records: pd.DataFrame, domain: str, *, until=None) -> pd.Da
     if until is not None:
         part = part[part.period <= _period(until)]
     return _long(top_level(part), ["period", "measure"])
+
+
+def _number(value) -> str:
+    # a count stays a count: 120.0 is written 120, 1234 as 1,234; fractions keep one decimal
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _heading(labels: dict):
+    return lambda name: labels.get(name, name)
+
+
+def _words(words: dict):
+    return lambda value: words.get(value, value)
+
+
+def table(df: pd.DataFrame, labels: dict | None = None):
+    """A table as readers see it: a pandas Styler with no 0,1,2… index and Chinese headings.
+
+    Whole numbers get thousands separators and no decimals (``120.0`` -> ``120``),
+    numeric shares are percentages (``0.62`` -> ``62.0%``), text such as ``10+`` or
+    ``约183`` is shown as it is, a ``value`` with a ``qualifier`` column becomes one
+    figure (``10+``). Headings come from ``labels``, then :data:`COLUMN_LABELS`, then the
+    vocabulary's measure labels. Every cell and heading is HTML-escaped: an area called
+    ``<script>`` is text. A meaningful index (e.g. months) becomes the first column.
+
+    >>> html = table(pd.DataFrame({"area": ["<b>x</b>"], "slots_added": [1234.0],
+    ...                            "inclusive_share": [0.62]})).to_html()
+    >>> "1,234" in html and "62.0%" in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    True
+    >>> "已完成新增托位" in html and "普惠占比" in html and "<b>x" not in html
+    True
+    """
+    if not (isinstance(df.index, pd.RangeIndex) and df.index.name is None):
+        df = df.reset_index()
+    if {"value", "qualifier"} <= set(df.columns):
+        df = df.assign(value=[format_value(v, q) for v, q in
+                              zip(df["value"], df["qualifier"].astype(str), strict=True)])
+        df = df.drop(columns="qualifier")
+    names = {**_labels(), **COLUMN_LABELS, **(labels or {})}
+    formats = {}
+    for col in df.columns:
+        if pd.api.types.is_bool_dtype(df[col]):
+            continue
+        if col in SHARE_COLUMNS and pd.api.types.is_numeric_dtype(df[col]):
+            formats[col] = percent
+        elif pd.api.types.is_numeric_dtype(df[col]):
+            formats[col] = _number
+        elif col in VALUE_LABELS:
+            formats[col] = _words(VALUE_LABELS[col])
+    styler = (df.style
+              .format(formats, na_rep="—", escape="html")
+              # headings may come from data too (an area per column): escaped as well
+              .format_index(_heading(names), axis=1, escape="html")
+              .hide(axis="index"))
+    right = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
+    if right:
+        styler = styler.set_properties(subset=right, **{"text-align": "right"})
+    return styler

@@ -1,5 +1,7 @@
 """What the report notebooks show: month totals, changes, targets, gaps and profiles."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -65,7 +67,7 @@ def test_the_change_against_last_month_counts_only_areas_that_reported_both_mont
 
 def test_a_measure_new_this_month_says_so():
     recs = records([("天悦社区", "", "2023-09", "partners", "partner_projects", 3, "exact")])
-    assert views.change_vs_last_month(recs, "2023-09").change_text.tolist() == ["new this month"]
+    assert views.change_vs_last_month(recs, "2023-09").change_text.tolist() == [views.NEW_THIS_MONTH]
 
 
 def test_childcare_progress_gives_completion_and_the_inclusive_share_per_area():
@@ -105,7 +107,7 @@ def test_an_area_profile_lists_the_month_with_last_month_and_the_change():
     profile = views.area_profile(recs, "天悦社区", "2023-09")
     assert profile[["label", "display", "previous", "change"]].values.tolist() == [
         ["居民合伙人", "20", "18", "+2 (+11.1%)"],
-        ["志愿者人数", "30+", "—", "new this month"],
+        ["志愿者人数", "30+", "—", views.NEW_THIS_MONTH],
     ]
     assert views.area_profile(recs, "赭东村", "2023-09").empty
 
@@ -142,3 +144,50 @@ def test_long_tables_for_charts_sum_groups_and_carry_the_indicator_label():
         ["2023-09", 40.0, "at_least", "志愿者人数"]]
     assert views.series(recs, "volunteers", by="group").group.tolist() == [
         "红管家", "讲师团", ""]
+
+
+# -- tables as readers see them -----------------------------------------------------------------
+
+
+def cells(styler) -> tuple[list[str], list[list[str]]]:
+    """The headings and body cells of a Styler's HTML, as the browser's text (entities kept)."""
+    page = styler.to_html()
+    heads = re.findall(r"<th\b[^>]*>(.*?)</th>", page, flags=re.S)
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+            for row in re.findall(r"<tr>(.*?)</tr>", page.split("<tbody>")[1], flags=re.S)]
+    return heads, rows
+
+
+def test_a_table_writes_counts_as_whole_numbers_with_separators_and_no_index():
+    df = pd.DataFrame({"area": ["萧山区", "北干街道"], "slots_added": [1234.0, 91.0],
+                       "service_hours": [2.5, float("nan")]})
+    heads, rows = cells(views.table(df))
+    assert rows == [["萧山区", "1,234", "2.5"], ["北干街道", "91", "—"]]
+    assert "0" not in heads and len(heads) == 3  # no index column, no index heading
+
+
+def test_a_table_relabels_measures_and_derived_columns_in_chinese():
+    df = pd.DataFrame({"area": ["萧山区"], "slots_target": [600], "completion": ["153.8%"],
+                       "inclusive_share": [0.62], "change_text": ["+2"], "own": ["x"]})
+    heads, rows = cells(views.table(df, labels={"own": "自定义"}))
+    assert heads == ["地区", "计划新增托位", "完成率", "普惠占比", "较上月", "自定义"]
+    assert rows == [["萧山区", "600", "153.8%", "62.0%", "+2", "x"]]
+
+
+def test_a_table_keeps_qualified_figures_as_written_and_joins_value_with_its_qualifier():
+    df = pd.DataFrame({"display": ["10+", "约183"], "value": [10.0, 2000.0],
+                       "qualifier": ["at_least", "exact"], "domain": ["partners", "childcare"]})
+    heads, rows = cells(views.table(df))
+    assert heads == ["本月", "数值", "领域"]
+    assert rows == [["10+", "10+", "社区合伙人"], ["约183", "2,000", "托位建设"]]
+
+
+def test_a_table_escapes_hostile_text_in_cells_and_headings():
+    evil = "<script>alert(1)</script>"
+    wide = pd.DataFrame({evil: [1.0]}, index=pd.Index(["2023-09"], name="period"))
+    heads, rows = cells(views.table(pd.DataFrame({"area": [evil], "group": ['"><img src=x>']})))
+    page = views.table(wide).to_html() + views.table(pd.DataFrame({"area": [evil]})).to_html()
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert rows == [["&lt;script&gt;alert(1)&lt;/script&gt;", "&#34;&gt;&lt;img src=x&gt;"]]
+    # a meaningful index (the months) stays, as the first column
+    assert cells(views.table(wide))[1] == [["2023-09", "1"]]
