@@ -582,7 +582,25 @@ def table(df: pd.DataFrame, labels: dict | None = None):
               # headings may come from data too (an area per column): escaped as well
               .format_index(_heading(names), axis=1, escape="html")
               .hide(axis="index"))
-    right = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
-    if right:
-        styler = styler.set_properties(subset=right, **{"text-align": "right"})
-    return styler
+    # figures right-aligned so digits line up, text left; headings follow their column
+    styles = {c: [{"selector": sel, "props": [("text-align", "right" if _figures(df[c])
+                                                else "left")]} for sel in ("th", "td")]
+              for c in df.columns}
+    return styler.set_table_styles(styles, overwrite=False) if styles else styler
+
+
+_FIGURE = re.compile(rf"^(—|{NEW_THIS_MONTH}|[~<=+\-]*[\d,.]+[+%]?( \([+\-\d.,%]+\))?)$")
+
+
+def _figures(column: pd.Series) -> bool:
+    """Whether a column holds figures (numbers, or texts like ``10+``, ``62.0%``, ``+2 (+1.1%)``).
+
+    >>> _figures(pd.Series(["10+", "~183", "—"])), _figures(pd.Series(["天悦社区"]))
+    (True, False)
+    """
+    if pd.api.types.is_bool_dtype(column):
+        return False
+    if pd.api.types.is_numeric_dtype(column):
+        return True
+    texts = column.dropna().astype(str)
+    return len(texts) > 0 and bool(texts.str.match(_FIGURE).all())

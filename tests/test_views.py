@@ -191,3 +191,11 @@ def test_a_table_escapes_hostile_text_in_cells_and_headings():
     assert rows == [["&lt;script&gt;alert(1)&lt;/script&gt;", "&#34;&gt;&lt;img src=x&gt;"]]
     # a meaningful index (the months) stays, as the first column
     assert cells(views.table(wide))[1] == [["2023-09", "1"]]
+
+
+def test_a_table_aligns_figures_right_and_text_left():
+    df = pd.DataFrame({"area": ["天悦社区"], "display": ["10+"], "change_text": ["+2 (+11.1%)"],
+                       "slots_added": [5.0]})
+    page = views.table(df).to_html()
+    assert [a for _, a in re.findall(r"td\.col(\d) \{\s*text-align: (\w+)", page)] == [
+        "left", "right", "right", "right"]
