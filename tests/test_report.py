@@ -16,28 +16,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_markdown_cell
 
 from civicstats import cli, params, report
 from civicstats.errors import UsageError
 from tests.conftest import ROOT
+from tests.notebooks import PARAMS, write_nb  # noqa: F401 - re-exported
 
-PARAMS = "period = None\nstore = ''\noutput_dir = 'charts'"
 TINY_CSV = ("社区,月份,居民合伙人,团体合伙人\n"
             "天悦社区,2023-08,18,30\n工人路社区,2023-08,8,10余\n"
             "天悦社区,2023-09,20,35\n工人路社区,2023-09,9,10余\n")
-
-
-def write_nb(path: Path, *cells, params_src: str = PARAMS) -> Path:
-    """A notebook with a tagged parameters cell followed by ``cells`` (str = code)."""
-    body = [new_code_cell(params_src, metadata={"tags": ["parameters"]})]
-    body += [c if not isinstance(c, str) else new_code_cell(c) for c in cells]
-    nb = new_notebook(cells=body)
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
-                                 "display_name": "Python 3"}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, str(path))
-    return path
 
 
 OK_CELLS = (

@@ -12,15 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import openpyxl
-from nbformat.v4 import new_code_cell, new_notebook
 
 from tests.conftest import ROOT
 from tests.hardening.forked import Forked, forked_cli  # noqa: F401 - re-exported
-
-PARAMS = "period = None\nstore = ''\noutput_dir = 'charts'"
-"""The parameters cell every report notebook carries (civicstats.params.COMMON)."""
+from tests.notebooks import PARAMS, write_nb  # noqa: F401 - re-exported
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -95,19 +91,6 @@ def make_root(tmp_path: Path, raw_files=()) -> Path:
     for f in raw_files:
         shutil.copy2(f, raw / Path(f).name)
     return root
-
-
-def write_nb(path: Path, *cells: str, params_src: str = PARAMS, before: str = "") -> Path:
-    """A notebook: optional cell ``before``, the tagged parameters cell, then code ``cells``."""
-    body = [new_code_cell(before)] if before else []
-    body.append(new_code_cell(params_src, metadata={"tags": ["parameters"]}))
-    body += [new_code_cell(c) for c in cells]
-    nb = new_notebook(cells=body)
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
-                                 "display_name": "Python 3"}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, str(path))
-    return path
 
 
 def kernel_detector(tmp_path: Path) -> tuple[dict, Path]:
