@@ -177,7 +177,7 @@ def wait_no_kernels(mark: str, seconds: float = 20) -> list[int]:
     return left
 
 
-def test_report_killed_at_8_random_moments_keeps_the_last_complete_report(tmp_path):
+def test_report_killed_at_20_random_moments_keeps_the_last_complete_report(tmp_path):
     env, reports = report_setting(tmp_path, {"a": "print('a', period)"})
     folder = reports / "2023-09"
     t0 = time.perf_counter()
@@ -191,7 +191,7 @@ def test_report_killed_at_8_random_moments_keeps_the_last_complete_report(tmp_pa
 
     rng = random.Random(SEED)
     outcomes = []
-    for i in range(8):
+    for i in range(20):
         run = Forked(["report", "--period", "2023-09", "--force"], env=env, cwd=tmp_path,
                      log=tmp_path / f"kill{i}.txt")
         time.sleep(rng.uniform(0.0, span * 1.1))
@@ -203,8 +203,9 @@ def test_report_killed_at_8_random_moments_keeps_the_last_complete_report(tmp_pa
             outcomes.append("replaced")
             last = now
         else:  # only between the two renames of the swap: the old one waits beside it
-            aside = reports / f".2023-09.old-{run.pid}"
-            assert not folder.exists() and snapshot(aside) == last, f"kill {i}: {sorted(now)}"
+            # (set aside by this run, or by an earlier killed run whose successor died too)
+            asides = [snapshot(a) for a in reports.glob(".2023-09.old-*")]
+            assert not folder.exists() and last in asides, f"kill {i}: {sorted(now)}"
             outcomes.append("aside")
         assert stored(Path(os.environ["CIVICSTATS_STORE"]))[0].equals(records_before)
     assert not wait_no_kernels(env[RUN_MARK]), "kernels of killed runs are still running"
