@@ -126,6 +126,15 @@ def example_records() -> pd.DataFrame:
     return df[["area", "group", "period", "measure", "value", "qualifier", "source", "domain"]]
 
 
+def source_text(period) -> str:
+    """The source line of a report chart (the chart adds "数据来源：" in front).
+
+    >>> source_text("2023-09")
+    '2023-09 各街道、社区报表；civicstats 整理'
+    """
+    return f"{period} 各街道、社区报表；civicstats 整理"
+
+
 def format_value(value, qualifier: str = "exact") -> str:
     """A figure as people write it: thousands separators, ``10+`` for at-least figures.
 
