@@ -61,6 +61,7 @@ from civicstats import DOMAINS, table, vocab
 from civicstats.errors import UsageError
 from civicstats.read import Grid, read_grids, source
 from civicstats.values import (
+    check_period,
     find_period_in,
     find_year_in,
     parse_period,
@@ -272,10 +273,11 @@ def infer_domain(path, grids: list[Grid]) -> str:
 
 
 def _check_period(period) -> str:
-    text = str(period).strip()
-    if not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", text):
-        raise UsageError("--period", f"'{period}' is not a month", "write it as YYYY-MM, e.g. 2023-09")
-    return text
+    try:
+        return check_period(period)
+    except ValueError:
+        raise UsageError("--period", f"'{period}' is not a month",
+                         "write it as YYYY-MM, e.g. 2023-09") from None
 
 
 # ----------------------------------------------------------------------------- one sheet

@@ -14,30 +14,12 @@ civicstats.errors.UsageError: parameter period: '2023-13' is not a month (YYYY-M
 '天悦社区'
 """
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from civicstats.errors import UsageError
-
-_PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
-
-
-def check_period(value: Any) -> str:
-    """A reporting month ``YYYY-MM`` (month 01-12), as a string.
-
-    >>> check_period("2023-05")
-    '2023-05'
-    >>> check_period("../x")
-    Traceback (most recent call last):
-    ...
-    ValueError: '../x' is not a month (YYYY-MM, month 01-12)
-    """
-    text = str(value).strip() if value is not None else ""
-    if not _PERIOD.fullmatch(text):
-        raise ValueError(f"{text!r} is not a month (YYYY-MM, month 01-12)")
-    return text
+from civicstats.values import check_period  # noqa: F401 - the check of every period parameter
 
 
 def check_text(value: Any) -> str:

@@ -640,3 +640,40 @@ def find_period_in(text, *, default_year=None) -> str | None:
             if found := _month(year, m[1]):
                 return found
     return parse_period(s, default_year=default_year)
+
+
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+def check_period(value) -> str:
+    """A reporting month given as ``YYYY-MM`` (month 01-12), as a string; else ValueError.
+
+    Strict, unlike :func:`parse_period`: for months a person types as an option or a
+    parameter, where ``2023-13`` or ``../x`` must be refused rather than read.
+
+    >>> check_period(" 2023-05 ")
+    '2023-05'
+    >>> check_period("2023-13")
+    Traceback (most recent call last):
+    ...
+    ValueError: '2023-13' is not a month (YYYY-MM, month 01-12)
+    """
+    text = str(value).strip() if value is not None else ""
+    if not _MONTH.fullmatch(text):
+        raise ValueError(f"{text!r} is not a month (YYYY-MM, month 01-12)")
+    return text
+
+
+def combine_qualifiers(qualifiers) -> str:
+    """The qualifier of a sum: exact only if every part is exact; one kind of bound
+    carries over; mixed kinds make the sum approximate.
+
+    >>> combine_qualifiers(["exact", "at_least"]), combine_qualifiers(["approx", "exact"])
+    ('at_least', 'approx')
+    >>> combine_qualifiers(["at_least", "at_most"]), combine_qualifiers([])
+    ('approx', 'exact')
+    """
+    kinds = {str(q) for q in qualifiers} - {"exact"}
+    if not kinds:
+        return "exact"
+    return kinds.pop() if len(kinds) == 1 else "approx"
