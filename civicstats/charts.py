@@ -48,6 +48,7 @@ from matplotlib.patches import Patch
 from civicstats import csvsafe, vocab
 from civicstats.errors import UsageError
 from civicstats.filenames import safe_name
+from civicstats.values import combine_qualifiers
 
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT_FILES = ("CivicSans-SC.ttf", "CivicSans-SC-Bold.ttf")
@@ -198,19 +199,6 @@ def mark(value: float, qualifier: str = "exact", *, style: str = "label") -> str
     labels = {"at_least": "{}+", "approx": "约{}", "at_most": "<{}"}
     texts = {"at_least": "{}余", "approx": "约{}", "at_most": "不到{}"}
     return (labels if style == "label" else texts).get(str(qualifier), "{}").format(num)
-
-
-def combine_qualifiers(qualifiers: Iterable[str]) -> str:
-    """The qualifier of a sum: any "at least" part makes the sum "at least", and so on.
-
-    >>> combine_qualifiers(["exact", "at_least"]), combine_qualifiers(["exact", "approx"])
-    ('at_least', 'approx')
-    """
-    found = set(map(str, qualifiers))
-    for qualifier in ("approx", "at_least", "at_most"):
-        if qualifier in found:
-            return "approx" if len(found - {"exact"}) > 1 else qualifier
-    return "exact"
 
 
 def period_cn(period) -> str:

@@ -18,6 +18,8 @@ import re
 
 import pandas as pd
 
+from civicstats.values import combine_qualifiers
+
 MARKS = {"exact": "{v}", "at_least": "{v}+", "approx": "~{v}", "at_most": "<={v}"}
 """How a qualified figure is written: ``10余`` is shown as ``10+``, ``约300`` as ``~300``."""
 
@@ -147,18 +149,6 @@ def format_value(value, qualifier: str = "exact") -> str:
         return "—"
     v = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     return MARKS.get(str(qualifier), "{v}").format(v=v)
-
-
-def combine_qualifiers(qualifiers) -> str:
-    """The qualifier of a sum: exact only if every part is exact.
-
-    >>> combine_qualifiers(["exact", "at_least"]), combine_qualifiers(["approx", "exact"])
-    ('at_least', 'approx')
-    """
-    kinds = {str(q) for q in qualifiers} - {"exact"}
-    if not kinds:
-        return "exact"
-    return kinds.pop() if len(kinds) == 1 else "approx"
 
 
 def _period(period) -> pd.Period:
