@@ -43,6 +43,7 @@ from pathlib import Path
 from civicstats import __version__, config, params
 from civicstats.errors import CivicstatsError, UsageError
 from civicstats.filenames import safe_name
+from civicstats.store import file_sha256
 
 ENV_NOTEBOOKS = "CIVICSTATS_NOTEBOOKS"
 KERNEL_NAME = "civicstats-python"
@@ -162,14 +163,6 @@ def list_notebooks(folder: Path) -> list[Path]:
     found = [p for p in sorted(folder.glob("*.ipynb")) if not p.name.startswith((".", "_"))]
     rank = {name: i for i, name in enumerate(ORDER)}
     return sorted(found, key=lambda p: (rank.get(p.stem, len(ORDER)), p.stem))
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def job_key(records_hash: str, notebook_hash: str, parameters: dict) -> str:

@@ -727,7 +727,15 @@ def _file_id(path: Path) -> str:
         return path.as_posix()
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path) -> str:
+    """The SHA-256 of a file's content, read in blocks: the key of a file in the store.
+
+    >>> import hashlib, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = p.write_bytes(b"a,b")
+    >>> file_sha256(p) == hashlib.sha256(b"a,b").hexdigest()
+    True
+    """
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
@@ -816,7 +824,7 @@ def _ingest_one(con, path: Path, domain, current: set, last: dict) -> IngestOutc
         _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     try:
-        sha = _sha256(path)
+        sha = file_sha256(path)
     except OSError as exc:
         meta = FileMeta(fid, None, None, domain)
         msg = f"cannot be read ({exc.strerror or exc}); nothing loaded"
