@@ -15,7 +15,7 @@ measure cell of the domain into one record (contract 1) or one issue
 >>> records.source.tolist()
 ['partners_2023-09.csv#partners_2023-09!B3', 'partners_2023-09.csv#partners_2023-09!C3']
 >>> issues[["source", "rule"]].to_dict("records")
-[{'source': 'partners_2023-09.csv#partners_2023-09!D2', 'rule': 'unknown_column'}, {'source': 'partners_2023-09.csv#partners_2023-09!C4', 'rule': 'total_mismatch'}]
+[{'source': 'partners_2023-09.csv#partners_2023-09!C4', 'rule': 'total_mismatch'}]
 
 Decisions worth knowing:
 
@@ -49,16 +49,16 @@ import math
 import re
 import sys
 import types
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from civicstats import DOMAINS, table, vocab
+from civicstats import DOMAINS, headers, places, table, vocab
 from civicstats.errors import UsageError
+from civicstats.headers import Column, resolve
 from civicstats.read import Grid, read_grids, source
 from civicstats.values import (
     check_period,
@@ -75,6 +75,8 @@ ISSUE_COLUMNS = ["source", "severity", "rule", "raw", "message"]
 """Contract 2: the columns of an issue row, in order."""
 QUALIFIERS = ["exact", "at_least", "approx", "at_most"]
 NOT_COUNTS = frozenset({"service_hours", "funds_yuan"})
+MONEY = frozenset({"funds_yuan"})
+"""Measures a 金额单位：万元 line above the table applies to."""
 """Measures that may be fractional (hours, money); every other measure is a count."""
 
 DOMAIN_WORDS = {
@@ -97,71 +99,8 @@ class CleanResult(NamedTuple):
     domain: str
 
 
-@dataclass(frozen=True)
-class Column:
-    """What a flattened header names: a measure, a context field, a 其中 part, or nothing."""
-
-    kind: str | None  # "measure" | "context" | "part" | None
-    domain: str = ""
-    name: str = ""  # measure id or context field
-    rank: int = 0
-    label: str = ""  # sub-unit named by other header parts (becomes part of ``group``)
-    total: bool = False  # a 合计/小计 part sits in the header
-    period: str = ""  # a month named by a header part ("居民合伙人/2023年9月"), as YYYY-MM
-
-
-@lru_cache(maxsize=4096)
-def resolve(parts: tuple[str, ...]) -> Column:
-    """What a header (its parts from top to bottom) names.
-
-    >>> resolve(("志愿者服务人数及时长统计", "儿童", "人数"))
-    Column(kind='measure', domain='volunteers', name='volunteers', rank=0, label='儿童', total=False, period='')
-    >>> resolve(("已完成新增托位", "其中：普惠托位")).name
-    'inclusive_slots_added'
-    >>> resolve(("社区名称",)).kind, resolve(("序号",)).kind, resolve(("其中：普惠",)).kind
-    ('context', None, 'part')
-    """
-    norm = tuple(vocab.normalize_text(p) for p in parts)
-    if not norm:
-        return Column(None)
-    qz = _QIZHONG.match(norm[-1])
-    if qz:
-        if qz.group(1) and (hit := vocab.header_to_measure(qz.group(1))):
-            return Column("measure", hit[0], hit[1])
-        if len(norm) > 1:
-            parent = resolve(parts[:-1])
-            if parent.kind == "measure":
-                inc = vocab.inclusive_parts().get(parent.name)
-                return Column("measure", parent.domain, inc) if inc else Column(None, parent.domain)
-        return Column("part")
-    n = len(norm)
-    candidates = [(tuple(range(i, n)), "/".join(norm[i:])) for i in range(n)]  # whole name, tails
-    if n > 2:
-        candidates.append(((0, n - 1), f"{norm[0]}/{norm[-1]}"))  # parent + leaf
-    candidates += [((i,), norm[i]) for i in reversed(range(n))]  # single parts, bottom up
-    for used, key in candidates:
-        hit = vocab.header_to_measure(key)
-        ctx = None if hit else vocab.header_to_context(key)
-        if not (hit or ctx):
-            continue
-        rest = [
-            norm[i]
-            for i in range(n)
-            if i not in used and (i > min(used) or (len(used) > 1 and i < max(used)))
-        ]
-        total = any(table.TOTAL_WORDS.search(p) for i, p in enumerate(norm) if i not in used)
-        months = [m for p in rest if not p.isdigit() and (m := parse_period(p))]
-        label = "/".join(p for p in rest if not table.TOTAL_WORDS.search(p) and not _UNIT_PART.match(p)
-                         and not (not p.isdigit() and parse_period(p)))
-        if hit:
-            return Column("measure", hit[0], hit[1], label=label, total=total,
-                          period=months[0] if len(months) == 1 else "")
-        return Column("context", "", ctx[0], rank=ctx[1], total=total)
-    return Column(None)
-
-
 def _known(parts: tuple[str, ...]) -> bool:
-    return resolve(parts).kind is not None
+    return resolve(parts).kind not in (None, "skip")
 
 
 # ----------------------------------------------------------------------------- public
@@ -215,9 +154,9 @@ def clean_grids(grids: list[Grid], domain: str, *, area=None, period=None, stric
     records: list[pd.DataFrame] = []
     area_opt, area_names = None, {}
     if area is not None and str(area).strip():
-        area_opt = vocab.canonical_area(area)
+        area_opt = places.resolve_area(area).area
         if area_opt is None:
-            area_opt = re.sub(r"\s+", "", str(area))
+            area_opt = places.kept_as_written(area)
             area_names[area_opt] = "--area"
     tables = 0
     for grid in grids:
@@ -234,7 +173,7 @@ def clean_grids(grids: list[Grid], domain: str, *, area=None, period=None, stric
                               f"({', '.join(vocab.domain_measures(domain))}); check the domain, "
                               "or add the header variant to civicstats/vocab/measures.csv"))
     for name, src in area_names.items():
-        if vocab.canonical_area(name) is None:
+        if places.resolve_area(name).area is None:
             issues.append(_issues([src], "warning", "unknown_area", name,
                                   f"'{name}' is not in data/reference/areas.csv; kept as written. "
                                   "Fix the spelling or add the area (or an alias) to areas.csv"))
@@ -284,11 +223,25 @@ def _check_period(period) -> str:
 
 
 def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict):
-    """Records and issues of one sheet, and 1 when it held a table of the domain (else 0)."""
-    cells = grid.cells
-    t = table.find_table(cells, grid.merged, _known)
-    if t is None:
-        return [], [], 0
+    """Records and issues of one sheet (every table on it), and how many tables of the domain it held."""
+    records, issues, found = [], [], 0
+    if grid.hidden:
+        return records, issues, found
+    for t in table.find_tables(grid.cells, grid.merged, _known):
+        recs, iss, n = _clean_table(grid, t, domain, area_opt, period_opt, area_names)
+        records += recs
+        issues += iss
+        found += n
+    return records, issues, found
+
+
+_WHY = {
+    "flow": "is a change over the month (新增/增加), not the count as of the month; it is not loaded",
+}
+
+
+def _columns(grid, t, domain, fb):
+    """Measure and context columns of one table, and the issues its header raises."""
     cols = {c: resolve(parts) for c, parts in t.names.items()}
     # a bare "其中" column is the part of the measure to its left
     last_measure = None
@@ -296,11 +249,13 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
         col = cols[c]
         if col.kind == "part":
             inc = vocab.inclusive_parts().get(last_measure.name) if last_measure else None
-            cols[c] = Column("measure", last_measure.domain, inc) if inc else Column(None)
+            cols[c] = (replace(last_measure, name=inc, label="", total=False, unit=col.unit or last_measure.unit,
+                               factor=headers.units()[col.unit][1] if col.unit in headers.units()
+                               else last_measure.factor) if inc else Column(None))
         elif col.kind == "measure":
             last_measure = col
-    issues = []
-    measure_cols, context_cols = {}, {}
+    money = headers.unit_line_factor(t.above)
+    issues, measure_cols, context_cols = [], {}, {}
     wanted = {c for c, col in cols.items() if col.kind == "measure" and col.domain == domain}
     for c in sorted(cols):
         col = cols[c]
@@ -309,13 +264,37 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
         ):
             issues.append(_unknown_column(grid, t, c, "is a total column; its parts are loaded instead"))
         elif c in wanted:
+            if col.month:
+                col = replace(col, period=f"{fb.year:04d}-{col.month:02d}" if fb.year else "", month=0)
+            if not col.unit and money != 1 and col.name in MONEY:
+                col = replace(col, factor=money)
             measure_cols[c] = col
         elif col.kind == "context" and not col.total:
             context_cols[c] = col
+        elif col.kind == "skip" or col.why == "ratio":  # declared never-data columns: no warning
+            continue
+        elif col.why == "unit_conflict" and col.domain == domain:
+            issues.append(_header_issue(grid, t, c, "unit_conflict",
+                                        f"the unit '{col.unit}' does not fit {vocab.label(col.name)}; "
+                                        "correct the unit in the header"))
+        elif col.why == "ambiguous" and col.domain == domain:
+            issues.append(_header_issue(grid, t, c, "ambiguous_header",
+                                        f"this header could mean {' or '.join(map(vocab.label, col.candidates))}; "
+                                        "write the header as in the standard form"))
+        elif col.why in _WHY:
+            issues.append(_unknown_column(grid, t, c, _WHY[col.why]))
         elif col.kind == "measure":
             issues.append(_unknown_column(grid, t, c, f"is a {col.domain} measure, not a {domain} one"))
         else:
             issues.append(_unknown_column(grid, t, c, "is not in the vocabulary"))
+    return measure_cols, context_cols, issues
+
+
+def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: dict):
+    """Records and issues of one table, and 1 when it holds measures of the domain (else 0)."""
+    cells = grid.cells
+    fallback = _fallbacks(grid, t, area_opt, period_opt)
+    measure_cols, context_cols, issues = _columns(grid, t, domain, fallback)
     if not measure_cols:
         return [], issues, 0
 
@@ -332,14 +311,17 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
                                   "this column holds values but has no header; it is skipped. "
                                   "Give it a header from civicstats/vocab/measures.csv if it should be read"))
 
-    blocks = _blocks(t, measure_cols, context_cols)
     records = []
-    fallback = _fallbacks(grid, t, area_opt, period_opt)
-    for block_measures, block_context in blocks:
+    for block_measures, block_context in _blocks(t, measure_cols, context_cols):
         recs, iss = _clean_block(grid, t, rows, totals, block_measures, block_context, fallback, area_names)
         records += recs
         issues += iss
     return records, issues, 1
+
+
+def _header_issue(grid, t, c, rule, message) -> pd.DataFrame:
+    row = max(r for r in t.header if table.text(grid.cells.iat[r, c]) or r == t.header.start)
+    return _issues([source(grid, row, c)], "error", rule, t.name(c), message)
 
 
 def _unknown_column(grid, t, c, why) -> pd.DataFrame:
@@ -409,7 +391,8 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
     issues = []
     by_field = {f: {c: v for c, v in context.items() if v.name == f} for f in ("area", "group", "period", "year")}
 
-    parsed = {c: parse_values(cells.iloc[rows, c], count=col.name not in NOT_COUNTS) for c, col in measures.items()}
+    parsed = {c: _scaled(parse_values(cells.iloc[rows, c], count=col.name not in NOT_COUNTS),
+                         cells.iloc[rows, c], col.factor) for c, col in measures.items()}
     has_value = np.zeros(len(rows), dtype=bool)
     for p in parsed.values():
         has_value |= p.value.notna().to_numpy()
@@ -430,7 +413,13 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
         issues.append(_issues(_sources(grid, rows[missing], area_col), "error", "missing_area", "",
                               "this row has numbers but no area; fill in the area cell (or pass --area)"))
         ok &= ~missing
-    area = _canonical_areas(grid, rows, area, area_col, ok, area_names)
+    area, unsure, ambiguous = _canonical_areas(grid, rows, area, area_col, ok, area_names)
+    if unsure.any() and area_col is not None:
+        raw = area
+        issues.append(_issues(_sources(grid, rows[unsure], area_col), "error", "ambiguous_area", raw[unsure],
+                              [f"'{a}' could be any of {', '.join(ambiguous.get(a, ()))}; write the full name"
+                               for a in raw[unsure]]))
+        ok &= ~unsure
 
     group, _ = _context(grid, rows, by_field["group"], grid.merged)
 
@@ -476,6 +465,25 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
     return records, issues
 
 
+_OWN_UNIT = re.compile(r"[元万亿千]")
+
+
+def _scaled(parsed: pd.DataFrame, raw: pd.Series, factor: float) -> pd.DataFrame:
+    """Values in a header's unit (万元) times its factor; a cell that writes its own unit is not scaled.
+
+    >>> p = parse_values(pd.Series([2.5, "3万元", "1.2"], dtype=object), count=False)
+    >>> _scaled(p, pd.Series([2.5, "3万元", "1.2"], dtype=object), 10000.0).value.tolist()
+    [25000.0, 30000.0, 12000.0]
+    """
+    if factor == 1:
+        return parsed
+    own = table.per_unique(raw.to_numpy(dtype=object), lambda v: isinstance(v, str) and bool(_OWN_UNIT.search(v)),
+                           bool)
+    out = parsed.copy()
+    out["value"] = np.where(own, out.value.to_numpy(), out.value.to_numpy() * factor)
+    return out
+
+
 def _first_value_source(grid, rows, parsed, has_value) -> str:
     i = int(np.argmax(has_value))
     for c, p in parsed.items():
@@ -484,17 +492,24 @@ def _first_value_source(grid, rows, parsed, has_value) -> str:
     return source(grid, int(rows[i]), next(iter(parsed)))
 
 
-def _canonical_areas(grid, rows, area, area_col, ok, area_names) -> np.ndarray:
-    """Canonical names for known areas; unknown ones kept as written and remembered for a warning."""
-    uniq = pd.unique(area[ok])
-    mapping = {}
-    for name in uniq:
-        canon = vocab.canonical_area(name)
-        mapping[name] = canon or re.sub(r"\s+", "", name)  # kept as written, minus whitespace
-        if canon is None and mapping[name] not in area_names:
+def _canonical_areas(grid, rows, area, area_col, ok, area_names):
+    """Canonical names (``places.resolve_area``) and a mask of rows whose name fits two places.
+
+    Unknown names are kept as written (whitespace removed) and remembered for one warning.
+    """
+    mapping, ambiguous = {}, {}
+    for name in pd.unique(area[ok]):
+        hit = places.resolve_area(name)
+        mapping[name] = hit.area or places.kept_as_written(name)
+        if len(hit.candidates) > 1:
+            ambiguous[mapping[name]] = hit.candidates
+        elif hit.area is None and mapping[name] not in area_names:
             i = int(np.flatnonzero(ok & (area == name))[0])
             area_names[mapping[name]] = source(grid, int(rows[i]), area_col) if area_col is not None else "--area"
-    return np.array([mapping.get(a, a) for a in area], dtype=object) if len(area) else area
+    if not len(area):
+        return area, np.zeros(0, dtype=bool), ambiguous
+    out = np.array([mapping.get(a, a) for a in area], dtype=object)
+    return out, ok & np.isin(out, list(ambiguous)), ambiguous
 
 
 def _periods(grid, rows, by_field, fb: _Fallback):

@@ -96,6 +96,8 @@ class Grid:
     cells: pd.DataFrame
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     notes: list[tuple[str, str, str]] = field(default_factory=list)
+    hidden: bool = False
+    """A hidden sheet (lookup lists, old months): read, but the cleaner loads nothing from it."""
 
 
 def column_letters(col: int) -> str:
@@ -487,6 +489,7 @@ def _read_with_calamine(path: Path, scans: dict, errors: dict | None = None) -> 
             sheet = book.get_sheet_by_name(meta.name)
             grid = _grid_from_sheet(name, sheet, (errors or {}).get(meta.name))
             if grid is not None:
+                grid.hidden = str(meta.visible).rsplit(".", 1)[-1] != "Visible"
                 grids.append(grid)
     except FileUnreadable:
         raise

@@ -58,6 +58,9 @@ META = re.compile(
 )
 """A line above the table about the form (who filled it in, the unit), not a header."""
 
+TITLE_HINT = re.compile(r"(19|20)[0-9]{2}|表$|^[一二三四五六七八九十]+[、.]|^[(（][一二三四五六七八九十]+[)）]")
+"""A lone text with a year, ending in 表, or numbered 一、 is a title even when it names a measure."""
+
 NUMBERISH = re.compile(
     r"^[约近大概超逾不足到]*[-+]?[0-9][0-9,，.\s]*(余|多|以上|\+|左右|以下|万|亿|千)*"
     r"(人次|人|家|个|名|元|小时|次|户|项|支|%)?$"
@@ -168,7 +171,8 @@ def _row_kind(row: np.ndarray, raw: pd.Series, known) -> str:
         return "data"
     if META.match(filled[0]) or FOOTER.match(filled[0]):
         return "note"
-    if len(set(filled)) == 1 and not filled[0].startswith("其中") and not known((filled[0],)):
+    if len(set(filled)) == 1 and not filled[0].startswith("其中") and (
+            not known((filled[0],)) or TITLE_HINT.search(filled[0])):
         return "title"
     return "text"
 
@@ -198,24 +202,29 @@ def find_table(
     known: Callable[[tuple[str, ...]], bool],
     *,
     scan: int = SCAN_ROWS,
+    start: int = 0,
+    stop: int | None = None,
 ) -> Table | None:
     """The table in a grid's cells, or None when no header band names a known column.
 
     The band is chosen by the number of columns ``known`` accepts; on a tie the
     taller band wins (its names are more specific), and title, note, blank and
-    number-holding rows never join a band.
+    number-holding rows never join a band. ``start``/``stop`` bound the rows
+    searched (a later table on the same sheet); the body ends before ``stop``.
     """
-    scan = min(scan, len(cells))
-    if scan == 0:
+    first = start
+    end = len(cells) if stop is None else min(stop, len(cells))
+    scan = min(start + scan, end)
+    if scan <= start:
         return None
     spread = spread_merged(cells, merged, scan)
-    kinds = [_row_kind(spread[r], cells.iloc[r], known) for r in range(scan)]
+    kinds = [""] * start + [_row_kind(spread[r], cells.iloc[r], known) for r in range(start, scan)]
     wide = np.zeros(spread.shape, dtype=bool)  # cells inside a horizontally merged range
     for r0, c0, r1, c1 in merged:
         if c1 > c0 and r0 < scan:
             wide[r0 : min(r1, scan - 1) + 1, c0 : c1 + 1] = True
     best = None  # (score, height, start)
-    for start in range(scan):
+    for start in range(first, scan):
         if kinds[start] != "text":
             continue
         last = 0
@@ -237,9 +246,62 @@ def find_table(
     _, height, start = best
     header = range(start, start + height)
     names = band_names(spread, header)
-    above = [t for r in range(start) for t in dict.fromkeys(spread[r]) if t]
-    body, footer = _body(cells, header.stop)
+    above = [t for r in range(first, start) for t in dict.fromkeys(spread[r]) if t]
+    body, footer = _body(cells.iloc[:end], header.stop)
     return Table(header=header, names=names, body=body, above=above, footer=footer)
+
+
+MAX_TABLES = 50
+"""The most tables read from one sheet (a sheet of forms printed one under another)."""
+
+
+def find_tables(cells: pd.DataFrame, merged, known: Callable[[tuple[str, ...]], bool]) -> list[Table]:
+    """Every table on a sheet, top to bottom, each with its own title block, header and body.
+
+    A later table starts at a row below the body that reads as a header (two or
+    more known texts, no number); the text rows just above it (``二、…（2024年4月）``)
+    are its title, not the previous table's rows. A table after a note row is
+    looked for below the note. A table with no title of its own (a header
+    repeated after a page break) keeps the one above it.
+    """
+    out: list[Table] = []
+    start = 0
+    while len(out) < MAX_TABLES:
+        t = find_table(cells, merged, known, start=start)
+        if t is None:
+            break
+        cut = _next_band(cells, t, known)
+        if cut is not None:
+            t.body = t.body[t.body < cut]
+            t.footer = None
+        if not t.above and out:
+            t.above = list(out[-1].above)
+        out.append(t)
+        start = cut if cut is not None else (t.footer + 1 if t.footer is not None else None)
+        if start is None or start >= len(cells):
+            break
+    return out
+
+
+def _next_band(cells: pd.DataFrame, t: Table, known) -> int | None:
+    """The first row of the next table's title block inside ``t``'s body, or None."""
+    body = t.body
+    if len(body) < 2:
+        return None
+    sub = cells.iloc[body]
+    numeric = np.zeros(len(body), dtype=bool)
+    named = np.zeros(len(body), dtype=int)
+    for c in range(sub.shape[1]):
+        arr = sub.iloc[:, c].to_numpy(dtype=object)
+        numeric |= per_unique(arr, lambda v: v is not None and is_numberish(v), bool)
+        named += per_unique(arr, lambda v: isinstance(v, str) and bool(v.strip()) and known((text(v),)), bool)
+    heads = np.flatnonzero((named >= 2) & ~numeric)
+    data = np.flatnonzero(numeric)
+    for h in heads:
+        before = data[data < h]
+        if len(before) and (data > h).any():
+            return int(body[before[-1]]) + 1
+    return None
 
 
 UNIT_CELL = re.compile(r"^[(（]?(单位[:：]?)?[^\s()（）]{0,4}[)）]$|^(人|个|家|名|元|万元|小时|人次|户|项|支|%)$")

@@ -98,6 +98,17 @@ def header_to_context(header) -> tuple[str, int] | None:
     return _context_headers().get(normalize_text(header))
 
 
+def label(measure: str) -> str:
+    """The Chinese label of a measure id (the id itself when unknown).
+
+    >>> label("resident_partners")
+    '居民合伙人'
+    """
+    df = measures()
+    hit = df.loc[df.measure == measure, "label"]
+    return hit.iat[0] if len(hit) else measure
+
+
 def domain_measures(domain: str) -> list[str]:
     """The measure ids of one domain, in vocabulary order.
 
