@@ -56,12 +56,13 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from civicstats import DOMAINS, headers, places, table, vocab
+from civicstats import DOMAINS, headers, indicators, places, table, vocab
 from civicstats.errors import UsageError
 from civicstats.headers import Column, resolve
 from civicstats.read import Grid, read_grids, source
 from civicstats.values import (
     check_period,
+    current_month,
     find_period_in,
     find_year_in,
     parse_period,
@@ -232,7 +233,66 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
         records += recs
         issues += iss
         found += n
+    if not found:  # no measure columns: perhaps the measures are the row labels
+        recs, iss, found = _clean_indicators(grid, domain, area_opt, period_opt, area_names)
+        records += recs
+        issues += iss
     return records, issues, found
+
+
+def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names: dict):
+    """Records of an indicator table (``civicstats.indicators``): one per indicator row and value column."""
+    cells = grid.cells
+    year = find_year_in(grid.sheet) or find_year_in(Path(grid.file).stem)
+    blocks = indicators.find_blocks(cells, domain, year=year)
+    records, issues = [], []
+    for b in blocks:
+        above = b.above + [t for t in blocks[0].above if t not in b.above]
+        fb = _fallbacks(grid, table.Table(header=range(b.header, b.header + 1), names={},
+                                          body=np.array(b.rows), above=above), area_opt, period_opt)
+        units = indicators.unit_cells(cells, b)
+        out = {k: [] for k in RECORD_COLUMNS}
+        for i, r in enumerate(b.rows):
+            measure, col = indicators.measure_of(cells, r, b.label, domain)
+            unit = col.unit or units[i]
+            if unit in ("%", "‰"):
+                continue
+            known = headers.units().get(unit)
+            if known and headers._measure_unit()[measure] not in known[2]:
+                issues.append(_issues([source(grid, r, b.label)], "error", "unit_conflict", unit,
+                                      f"the unit '{unit}' does not fit {vocab.label(measure)}; correct the unit"))
+                continue
+            factor = known[1] if known and known[0] == "yuan" else 1.0
+            for c, v in b.columns.items():
+                if v.kind != "value":
+                    continue
+                raw = cells.iat[r, c]
+                p = parse_value(raw, count=measure not in NOT_COUNTS)
+                if p.rule:
+                    issues.append(_issues([source(grid, r, c)], "error" if p.value is None else "warning",
+                                          p.rule, table.text(raw), p.message))
+                if p.value is None:
+                    continue
+                area = v.area or fb.area
+                period = v.period or (f"{fb.year:04d}-{v.month:02d}" if v.month and fb.year else "")
+                period = period or ("" if v.month else fb.period or "")
+                if not area or not period or period > current_month():
+                    rule = "missing_area" if not area else ("missing_period" if not period else "bad_period")
+                    issues.append(_issues([source(grid, r, c)], "error", rule, table.text(raw),
+                                          f"no {'area' if not area else 'reporting month'} for this figure; "
+                                          "name it in the title or the column header" if rule != "bad_period"
+                                          else "this month is after the current month; check the period"))
+                    continue
+                hit = places.resolve_area(area)
+                if hit.area is None and area not in area_names:
+                    area_names[area] = source(grid, b.header, c) if v.area else "--area"
+                scaled = p.value * factor if factor != 1 and not _OWN_UNIT.search(table.text(raw)) else p.value
+                for k, x in zip(RECORD_COLUMNS, (hit.area or area, "", period, measure, scaled, p.qualifier,
+                                                 source(grid, r, c)), strict=True):
+                    out[k].append(x)
+        if out["value"]:
+            records.append({k: np.array(x, dtype=float if k == "value" else object) for k, x in out.items()})
+    return records, issues, len(blocks)
 
 
 _WHY = {
@@ -358,6 +418,9 @@ def _blocks(t, measure_cols, context_cols):
     return out
 
 
+_FILLED_ON = re.compile(r"(填报|填表|报送|制表|打印|上报|审核)(日期|时间)")
+
+
 @dataclass
 class _Fallback:
     area: str | None
@@ -366,12 +429,15 @@ class _Fallback:
 
 
 def _fallbacks(grid: Grid, t, area_opt, period_opt) -> _Fallback:
-    """Area and period for rows that do not say: option, else sheet name, else title rows."""
-    title = " ".join(t.above)
-    year = find_year_in(title) or find_year_in(grid.sheet) or find_year_in(Path(grid.file).stem)
+    """Area and period for rows that do not say: option, else sheet name, else title rows
+    (never a 填报日期 line: the day a form was filled in is not the month it reports), else,
+    for the period, the file name."""
+    title = " ".join(line for line in t.above if not _FILLED_ON.search(line))
+    stem = Path(grid.file).stem
+    year = find_year_in(title) or find_year_in(grid.sheet) or find_year_in(stem)
     area = area_opt or vocab.find_area_in(grid.sheet) or vocab.find_area_in(title)
     period = (period_opt or find_period_in(grid.sheet, default_year=year)
-              or find_period_in(title, default_year=year))
+              or find_period_in(title, default_year=year) or find_period_in(stem, default_year=year))
     return _Fallback(area, period, year)
 
 
@@ -435,6 +501,15 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
         return [], issues
     if bad is not None and not header_months:
         issues += bad(ok & (period == ""), ok)
+    if period is not None:
+        later = ok & (period > current_month())
+        if later.any():
+            src = (_sources(grid, rows[later], min(by_field["period"])) if by_field["period"]
+                   else [_first_value_source(grid, rows, parsed, later)])
+            issues.append(_issues(src, "error", "bad_period", "",
+                                  f"this month is after the current month ({current_month()}); "
+                                  "check the year and month of the reporting period"))
+            ok &= ~later
 
     records = []
     row_numbers = (np.asarray(rows, dtype=np.int64) + 1).astype(str).astype(object)  # shared by all columns

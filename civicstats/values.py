@@ -645,6 +645,18 @@ def find_period_in(text, *, default_year=None) -> str | None:
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
+def current_month() -> str:
+    """This month as ``YYYY-MM`` (``$CIVICSTATS_TODAY`` = YYYY-MM-DD overrides the clock, for tests).
+
+    >>> len(current_month())
+    7
+    """
+    import os
+
+    today = os.environ.get("CIVICSTATS_TODAY") or dt.date.today().isoformat()
+    return today[:7]
+
+
 def check_period(value) -> str:
     """A reporting month given as ``YYYY-MM`` (month 01-12), as a string; else ValueError.
 
