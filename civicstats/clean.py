@@ -314,6 +314,8 @@ def _columns(grid, t, domain, fb):
                                else last_measure.factor) if inc else Column(None))
         elif col.kind == "measure":
             last_measure = col
+    if not any(c.kind == "measure" and c.domain == domain for c in cols.values()):
+        cols.update(_title_measure_columns(t, domain))
     money = headers.unit_line_factor(t.above)
     issues, measure_cols, context_cols = [], {}, {}
     wanted = {c for c, col in cols.items() if col.kind == "measure" and col.domain == domain}
@@ -348,6 +350,22 @@ def _columns(grid, t, domain, fb):
         else:
             issues.append(_unknown_column(grid, t, c, "is not in the vocabulary"))
     return measure_cols, context_cols, issues
+
+
+def _title_measure_columns(t, domain: str) -> dict[int, Column]:
+    """Months as columns under no measure, the measure named once in the title
+    (``2023年下半年各街道已完成新增托位情况`` over ``街道 | 7月 | 8月 …``)."""
+    named = headers.measures_named_in(" ".join(t.above), domain)
+    if len(named) != 1:
+        return {}
+    out = {}
+    for c, parts in t.names.items():
+        leaf = vocab.normalize_text(parts[-1])
+        period = "" if leaf.isdigit() else (parse_period(leaf) or "")
+        month = 0 if period else headers._month_of(leaf)
+        if period or month:
+            out[c] = Column("measure", domain, named[0], period=period, month=month)
+    return out
 
 
 def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: dict):

@@ -308,9 +308,10 @@ def resolve(parts: tuple[str, ...]) -> Column:
         return _part_column(norm, qz.group(1), unit)
     leaf = norm[-1]
     leaf_term = match_measure(leaf)[0]
-    if _has(leaf, "skip") == leaf:
+    via_parent = len(norm) > 1 and not leaf_term and _any_measure(norm)  # 合伙人情况 / 单位
+    if _has(leaf, "skip") == leaf and not via_parent:
         return Column("skip")
-    if not leaf_term and (ctx := match_context(leaf)):
+    if not leaf_term and not via_parent and (ctx := match_context(leaf)):
         return Column("context", "", ctx[0], rank=ctx[1])
     if len(norm) == 1 and not leaf_term and _has(leaf, "skip"):
         return Column("skip")
@@ -340,6 +341,11 @@ def resolve(parts: tuple[str, ...]) -> Column:
     if _has("".join(norm), "ratio") or unit in ("%", "‰"):
         return Column(None, why="ratio")
     return Column(None, unit=unit)
+
+
+def _any_measure(norm) -> bool:
+    """Whether a multi-part header names a measure through its parents (合伙人情况 / 单位)."""
+    return any(match_measure("".join(texts))[1] for _, texts in _candidates(norm))
 
 
 def _part_column(norm, text: str, unit: str) -> Column:
@@ -394,6 +400,23 @@ def _measure_column(norm, used, text, term, hits, unit) -> Column:
     label = "/".join(p for p in rest if not TOTAL_WORDS.search(p) and _has(p, "generic") != p
                      and _has(p, "leaf") != p)
     return Column("measure", domain, measure, label=label, total=total, unit=unit, factor=_factor(unit))
+
+
+def measures_named_in(text: str, domain: str) -> list[str]:
+    """The distinct measures of ``domain`` a title names (longest terms first, no overlaps).
+
+    >>> measures_named_in("2023年下半年各街道已完成新增托位累计情况", "childcare")
+    ['slots_added']
+    >>> measures_named_in("计划新增托位及完成新增托位情况", "childcare")
+    ['slots_target', 'slots_added']
+    """
+    rest, found = vocab.normalize_text(text), []
+    for term, d, measure in _measure_terms():
+        if d == domain and len(term) >= 3 and term in rest:
+            rest = rest.replace(term, "|")
+            if measure not in found:
+                found.append(measure)
+    return found
 
 
 def unit_line_factor(lines) -> float:

@@ -219,6 +219,9 @@ def find_table(
         return None
     spread = spread_merged(cells, merged, scan)
     kinds = [""] * start + [_row_kind(spread[r], cells.iloc[r], known) for r in range(start, scan)]
+    for r in _banner_rows(merged, cells.shape[1], start, scan):  # a title merged across the table
+        if kinds[r] == "text" and len(set(filter(None, spread[r]))) == 1:
+            kinds[r] = "title"
     wide = np.zeros(spread.shape, dtype=bool)  # cells inside a horizontally merged range
     for r0, c0, r1, c1 in merged:
         if c1 > c0 and r0 < scan:
@@ -249,6 +252,16 @@ def find_table(
     above = [t for r in range(first, start) for t in dict.fromkeys(spread[r]) if t]
     body, footer = _body(cells.iloc[:end], header.stop)
     return Table(header=header, names=names, body=body, above=above, footer=footer)
+
+
+def _banner_rows(merged, width: int, start: int, stop: int) -> set[int]:
+    """Rows holding one merged cell across (nearly) the whole sheet width: a title's shape.
+
+    >>> sorted(_banner_rows([(0, 0, 0, 5), (2, 3, 2, 4)], 6, 0, 10))
+    [0]
+    """
+    need = max(3, int(0.8 * width))
+    return {r0 for r0, c0, r1, c1 in merged if r0 == r1 and start <= r0 < stop and c1 - c0 + 1 >= need}
 
 
 MAX_TABLES = 50

@@ -480,6 +480,7 @@ _YM_CN = re.compile(rf"([0-9]{{4}})年([0-9]{{1,2}})月份?{_DAY_SUFFIX}")
 _YM_SEP = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})(?:\2([0-9]{1,2}))?(?:[日号])?")
 _TIME_OF_DAY = re.compile(r"[T\s]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?$")
 _YMD_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})?")
+_YM_CN_SHORT = re.compile(rf"([0-9]{{2}})年([0-9]{{1,2}})月份?{_DAY_SUFFIX}")
 _M_CN = re.compile(rf"([0-9]{{1,2}})月份?{_DAY_SUFFIX}")
 _PREFIX = re.compile(r"^(?:截至|截止|截止到|截至到|至|到|统计时间|统计月份|时间|日期)[:：]?")
 _CN_MONTH = re.compile(r"(?<![0-9])([一二三四五六七八九十]{1,3})月")
@@ -562,6 +563,8 @@ def _parse_period(raw, default_year) -> str | None:
     s = _PREFIX.sub("", _cn_digits_to_arabic(_WS.sub("", s)))
     if m := _YM_CN.fullmatch(s):
         return _month(m[1], m[2])
+    if m := _YM_CN_SHORT.fullmatch(s):  # 24年3月: a two-digit year is this century's
+        return _month(2000 + int(m[1]), m[2])
     if m := _YM_SEP.fullmatch(s):
         return _month(m[1], m[3], m[4])
     if m := _YMD_COMPACT.fullmatch(s):
