@@ -146,10 +146,14 @@ def is_numberish(value) -> bool:
     return bool(NUMBERISH.match(unicodedata.normalize("NFKC", value).strip()))
 
 
-def spread_merged(cells: pd.DataFrame, merged, rows: int) -> np.ndarray:
-    """Text of the first ``rows`` rows, each merged range's value copied over the whole range."""
+def spread_merged(cells: pd.DataFrame, merged, rows: int, start: int = 0) -> np.ndarray:
+    """Text of the first ``rows`` rows, each merged range's value copied over the whole range
+    (rows above ``start`` are left empty: a later table's search never reads them)."""
     top = cells.iloc[:rows]
-    out = np.array([[text(v) for v in row] for row in top.itertuples(index=False)], dtype=object)
+    out = np.full(top.shape, "", dtype=object)
+    if rows > start:
+        out[start:] = np.array([[text(v) for v in row] for row in top.iloc[start:].itertuples(index=False)],
+                               dtype=object).reshape(-1, top.shape[1])
     if out.size == 0:
         return out.reshape(len(top), cells.shape[1])
     for r0, c0, r1, c1 in merged:
@@ -217,7 +221,7 @@ def find_table(
     scan = min(start + scan, end)
     if scan <= start:
         return None
-    spread = spread_merged(cells, merged, scan)
+    spread = spread_merged(cells, merged, scan, start)
     kinds = [""] * start + [_row_kind(spread[r], cells.iloc[r], known) for r in range(start, scan)]
     for r in _banner_rows(merged, cells.shape[1], start, scan):  # a title merged across the table
         if kinds[r] == "text" and len(set(filter(None, spread[r]))) == 1:

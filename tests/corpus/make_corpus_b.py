@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -35,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
 EXPECTED = HERE / "expected"
 CASES = HERE / "cases_b.csv"
+FIXED_TIME = dt.datetime(2024, 1, 1, 8, 0, 0)
 
 RECORD_COLUMNS = ["area", "group", "period", "measure", "value", "qualifier", "cell"]
 
@@ -186,7 +189,23 @@ class XlsxBook:
         return XlsxSheet(self.wb.create_sheet(title))
 
     def save(self):
-        self.wb.save(FILES / self.filename)
+        # Byte-for-byte reproducible: fixed document dates and zip timestamps,
+        # so that re-running the generator does not change committed files.
+        self.wb.properties.creator = "街道社区办"
+        self.wb.properties.created = FIXED_TIME
+        buffer = io.BytesIO()
+        self.wb.save(buffer)
+        stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+        with zipfile.ZipFile(buffer) as src, \
+                zipfile.ZipFile(FILES / self.filename, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename == "docProps/core.xml":
+                    data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                                  rb"\g<1>" + stamp + rb"\g<2>", data)
+                member = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+                member.compress_type = zipfile.ZIP_DEFLATED
+                out.writestr(member, data)
 
 
 _XLS_FONT = "font: name 宋体, height 220"
@@ -994,7 +1013,7 @@ def b19_qualifiers_xls():
                  "give no record; 0 is a value; 单位合伙人 is group_partners")
     book = XlsBook(name)
     sh = book.sheet("9月")
-    sh.merge(1, 1, 1, 7, "城厢街道2023年9月社区合伙人工作情况", "title")
+    sh.merge(1, 1, 1, 7, "2023年9月社区合伙人工作情况汇总", "title")
     header_row(sh, 2, 1, ["序号", "社区", "居民合伙人", "单位合伙人", "合伙人项目",
                           "社会组织", "备注"])
     period = "2023-09"
