@@ -76,9 +76,9 @@ ISSUE_COLUMNS = ["source", "severity", "rule", "raw", "message"]
 """Contract 2: the columns of an issue row, in order."""
 QUALIFIERS = ["exact", "at_least", "approx", "at_most"]
 NOT_COUNTS = frozenset({"service_hours", "funds_yuan"})
+"""Measures that may be fractional (hours, money); every other measure is a count."""
 MONEY = frozenset({"funds_yuan"})
 """Measures a 金额单位：万元 line above the table applies to."""
-"""Measures that may be fractional (hours, money); every other measure is a count."""
 
 DOMAIN_WORDS = {
     "partners": ("partner", "合伙人"),
@@ -87,8 +87,6 @@ DOMAIN_WORDS = {
 }
 """Words in a file or folder name that tell the domain."""
 
-_QIZHONG = re.compile(r"^其中[:：]?(.*)$")
-_UNIT_PART = re.compile(r"^[(（]?(单位[:：]?)?(人|个|家|名|元|万元|小时|人次|户|项|支|%|‰)[)）]?$")
 _TOTAL_LABEL_NOISE = re.compile(r"合计|总计|小计|总数|总和|^总|[:：\s]")
 
 
@@ -397,15 +395,19 @@ def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: d
     return records, issues, 1
 
 
-def _header_issue(grid, t, c, rule, message) -> pd.DataFrame:
+def _header_source(grid, t, c) -> str:
+    """The lowest header cell of column ``c`` that holds text: where a header issue points."""
     row = max(r for r in t.header if table.text(grid.cells.iat[r, c]) or r == t.header.start)
-    return _issues([source(grid, row, c)], "error", rule, t.name(c), message)
+    return source(grid, row, c)
+
+
+def _header_issue(grid, t, c, rule, message) -> pd.DataFrame:
+    return _issues([_header_source(grid, t, c)], "error", rule, t.name(c), message)
 
 
 def _unknown_column(grid, t, c, why) -> pd.DataFrame:
     name = t.name(c)
-    row = max(r for r in t.header if table.text(grid.cells.iat[r, c]) or r == t.header.start)
-    return _issues([source(grid, row, c)], "warning", "unknown_column", name,
+    return _issues([_header_source(grid, t, c)], "warning", "unknown_column", name,
                    f"column '{name}' {why}; it is skipped. If it should be read, add the header "
                    "to civicstats/vocab/measures.csv or context.csv")
 
@@ -499,10 +501,9 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
         ok &= ~missing
     area, unsure, ambiguous = _canonical_areas(grid, rows, area, area_col, ok, area_names)
     if unsure.any() and area_col is not None:
-        raw = area
-        issues.append(_issues(_sources(grid, rows[unsure], area_col), "error", "ambiguous_area", raw[unsure],
+        issues.append(_issues(_sources(grid, rows[unsure], area_col), "error", "ambiguous_area", area[unsure],
                               [f"'{a}' could be any of {', '.join(ambiguous.get(a, ()))}; write the full name"
-                               for a in raw[unsure]]))
+                               for a in area[unsure]]))
         ok &= ~unsure
 
     group, _ = _context(grid, rows, by_field["group"], grid.merged)

@@ -154,8 +154,6 @@ def spread_merged(cells: pd.DataFrame, merged, rows: int, start: int = 0) -> np.
     if rows > start:
         out[start:] = np.array([[text(v) for v in row] for row in top.iloc[start:].itertuples(index=False)],
                                dtype=object).reshape(-1, top.shape[1])
-    if out.size == 0:
-        return out.reshape(len(top), cells.shape[1])
     for r0, c0, r1, c1 in merged:
         if r0 >= rows:
             continue
