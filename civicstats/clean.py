@@ -255,12 +255,11 @@ def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names:
             unit = col.unit or units[i]
             if unit in ("%", "‰"):
                 continue
-            known = headers.units().get(unit)
-            if known and headers._measure_unit()[measure] not in known[2]:
+            if not headers.unit_fits(measure, unit):
                 issues.append(_issues([source(grid, r, b.label)], "error", "unit_conflict", unit,
                                       f"the unit '{unit}' does not fit {vocab.label(measure)}; correct the unit"))
                 continue
-            factor = known[1] if known and known[0] == "yuan" else 1.0
+            factor = headers.factor(unit)
             for c, v in b.columns.items():
                 if v.kind != "value":
                     continue
@@ -284,7 +283,7 @@ def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names:
                 hit = places.resolve_area(area)
                 if hit.area is None and area not in area_names:
                     area_names[area] = source(grid, b.header, c) if v.area else "--area"
-                scaled = p.value * factor if factor != 1 and not _OWN_UNIT.search(table.text(raw)) else p.value
+                scaled = p.value if _writes_own_unit(raw) else p.value * factor
                 for k, x in zip(RECORD_COLUMNS, (hit.area or area, "", period, measure, scaled, p.qualifier,
                                                  source(grid, r, c)), strict=True):
                     out[k].append(x)
@@ -308,8 +307,8 @@ def _columns(grid, t, domain, fb):
         if col.kind == "part":
             inc = vocab.inclusive_parts().get(last_measure.name) if last_measure else None
             cols[c] = (replace(last_measure, name=inc, label="", total=False, unit=col.unit or last_measure.unit,
-                               factor=headers.units()[col.unit][1] if col.unit in headers.units()
-                               else last_measure.factor) if inc else Column(None))
+                               factor=headers.factor(col.unit) if col.unit else last_measure.factor)
+                       if inc else Column(None))
         elif col.kind == "measure":
             last_measure = col
     if not any(c.kind == "measure" and c.domain == domain for c in cols.values()):
@@ -562,6 +561,11 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
 _OWN_UNIT = re.compile(r"[元万亿千]")
 
 
+def _writes_own_unit(raw) -> bool:
+    """A cell that writes its own unit (``3万元``) is read in that unit, not the header's."""
+    return isinstance(raw, str) and bool(_OWN_UNIT.search(raw))
+
+
 def _scaled(parsed: pd.DataFrame, raw: pd.Series, factor: float) -> pd.DataFrame:
     """Values in a header's unit (万元) times its factor; a cell that writes its own unit is not scaled.
 
@@ -571,8 +575,7 @@ def _scaled(parsed: pd.DataFrame, raw: pd.Series, factor: float) -> pd.DataFrame
     """
     if factor == 1:
         return parsed
-    own = table.per_unique(raw.to_numpy(dtype=object), lambda v: isinstance(v, str) and bool(_OWN_UNIT.search(v)),
-                           bool)
+    own = table.per_unique(raw.to_numpy(dtype=object), _writes_own_unit, bool)
     out = parsed.copy()
     out["value"] = np.where(own, out.value.to_numpy(), out.value.to_numpy() * factor)
     return out

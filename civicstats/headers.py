@@ -356,15 +356,29 @@ def _part_column(norm, text: str, unit: str) -> Column:
             inc = vocab.inclusive_parts().get(parent.name)
             if inc and (not text or "普惠" in text):
                 return Column("measure", parent.domain, inc, period=parent.period, month=parent.month,
-                              unit=unit or parent.unit, factor=_factor(unit) if unit else parent.factor)
+                              unit=unit or parent.unit, factor=factor(unit) if unit else parent.factor)
             return Column(None, parent.domain)
     if text and (hit := match_measure(text)[1]) and len(hit) == 1:
-        return Column("measure", hit[0][0], hit[0][1], unit=unit, factor=_factor(unit))
+        return Column("measure", hit[0][0], hit[0][1], unit=unit, factor=factor(unit))
     return Column("part", unit=unit)
 
 
-def _factor(unit: str) -> float:
+def factor(unit: str) -> float:
+    """What a number written in ``unit`` is multiplied by to reach the base unit (1 when unknown).
+
+    >>> factor("万元"), factor("人"), factor("")
+    (10000.0, 1.0, 1.0)
+    """
     return units()[unit][1] if unit in units() else 1.0
+
+
+def unit_fits(measure: str, unit: str) -> bool:
+    """False only when ``unit`` is a known unit that contradicts the measure (志愿者 in 小时).
+
+    >>> unit_fits("volunteers", "小时"), unit_fits("volunteers", "名"), unit_fits("volunteers", "")
+    (False, True, True)
+    """
+    return unit not in units() or _measure_unit()[measure] in units()[unit][2]
 
 
 def _touched(order, texts, term) -> tuple[int, ...]:
@@ -391,7 +405,7 @@ def _measure_column(norm, used, text, term, hits, unit) -> Column:
     if (_has(joined, "flow") and _has(joined, "flow") not in term) or (_has(text, "ratio") and
                                                                         _has(text, "ratio") not in term):
         return Column(None, domain, why="flow" if _has(joined, "flow") not in term else "ratio")
-    if unit and unit in units() and _measure_unit()[measure] not in units()[unit][2]:
+    if not unit_fits(measure, unit):
         return Column(None, domain, measure, unit=unit, why="unit_conflict")
     n = len(norm)
     top = min(used)
@@ -399,7 +413,7 @@ def _measure_column(norm, used, text, term, hits, unit) -> Column:
     total = any(TOTAL_WORDS.search(norm[i]) for i in range(n) if i not in used)
     label = "/".join(p for p in rest if not TOTAL_WORDS.search(p) and _has(p, "generic") != p
                      and _has(p, "leaf") != p)
-    return Column("measure", domain, measure, label=label, total=total, unit=unit, factor=_factor(unit))
+    return Column("measure", domain, measure, label=label, total=total, unit=unit, factor=factor(unit))
 
 
 def measures_named_in(text: str, domain: str) -> list[str]:
