@@ -271,8 +271,7 @@ def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names:
                 if p.value is None:
                     continue
                 area = v.area or fb.area
-                period = v.period or (f"{fb.year:04d}-{v.month:02d}" if v.month and fb.year else "")
-                period = period or ("" if v.month else fb.period or "")
+                period = v.period or (fb.month(v.month) if v.month else fb.period or "")
                 if not area or not period or period > current_month():
                     rule = "missing_area" if not area else ("missing_period" if not period else "bad_period")
                     issues.append(_issues([source(grid, r, c)], "error", rule, table.text(raw),
@@ -324,7 +323,7 @@ def _columns(grid, t, domain, fb):
             issues.append(_unknown_column(grid, t, c, "is a total column; its parts are loaded instead"))
         elif c in wanted:
             if col.month:
-                col = replace(col, period=f"{fb.year:04d}-{col.month:02d}" if fb.year else "", month=0)
+                col = replace(col, period=fb.month(col.month), month=0)
             if not col.unit and money != 1 and col.name in MONEY:
                 col = replace(col, factor=money)
             measure_cols[c] = col
@@ -357,9 +356,7 @@ def _title_measure_columns(t, domain: str) -> dict[int, Column]:
         return {}
     out = {}
     for c, parts in t.names.items():
-        leaf = vocab.normalize_text(parts[-1])
-        period = "" if leaf.isdigit() else (parse_period(leaf) or "")
-        month = 0 if period else headers._month_of(leaf)
+        period, month = headers.month_named(vocab.normalize_text(parts[-1]))
         if period or month:
             out[c] = Column("measure", domain, named[0], period=period, month=month)
     return out
@@ -445,6 +442,10 @@ class _Fallback:
     area: str | None
     period: str | None
     year: int | None
+
+    def month(self, month: int) -> str:
+        """A month written without its year (``3月``) in the year the title or names give; '' when none."""
+        return f"{self.year:04d}-{month:02d}" if self.year else ""
 
 
 def _fallbacks(grid: Grid, t, area_opt, period_opt) -> _Fallback:

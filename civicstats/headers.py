@@ -34,7 +34,7 @@ from functools import cache, lru_cache
 from itertools import combinations
 
 from civicstats import vocab
-from civicstats.values import parse_period
+from civicstats.values import cn_digits_to_arabic, parse_period
 
 TOTAL_WORDS = re.compile(r"合计|总计|小计|总和")
 """In a header part that is not the measure itself, these make a total column."""
@@ -45,8 +45,7 @@ _UNIT_PREFIX = re.compile(r"^(计量)?单位[:：]?")
 _NAME_SUFFIX = re.compile(r"(名称|名字|全称|简称|名单|姓名|名)$")
 _ORG = re.compile(r"(组织|机构|单位|队|团|园|所|中心|合伙人|企业|学校|协会|商户)$")
 _CONTEXT_PREFIX = re.compile(r"^(所属|所在|填报)")
-_MONTH_ONLY = re.compile(r"^([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?$")
-_CN_MONTHS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"十一": 11, "十二": 12}
+_MONTH_ONLY = re.compile(r"^([0-9]{1,2})月份?$")
 
 
 @dataclass(frozen=True)
@@ -157,18 +156,26 @@ def _clean_part(part: str) -> tuple[str, str]:
     return split_unit(vocab.normalize_text(part))
 
 
-def _month_of(text: str) -> int:
+def month_of(text: str) -> int:
     """1..12 for a part naming a month without its year ("3月", "三月"), else 0.
 
-    >>> _month_of("3月"), _month_of("十二月"), _month_of("2024年3月"), _month_of("13月")
+    >>> month_of("3月"), month_of("十二月"), month_of("2024年3月"), month_of("13月")
     (3, 12, 0, 0)
     """
-    m = _MONTH_ONLY.match(text)
-    if not m:
-        return 0
-    g = m.group(1)
-    n = int(g) if g.isdigit() else _CN_MONTHS.get(g, 0)
+    m = _MONTH_ONLY.match(cn_digits_to_arabic(text))
+    n = int(m.group(1)) if m else 0
     return n if 1 <= n <= 12 else 0
+
+
+def month_named(part: str) -> tuple[str, int]:
+    """(``YYYY-MM``, 0) for a header part naming a month with its year, ("", month) for one
+    without ("3月"), ("", 0) otherwise; a bare number is never a month.
+
+    >>> month_named("2024年3月"), month_named("三月"), month_named("2024"), month_named("居民合伙人")
+    (('2024-03', 0), ('', 3), ('', 0), ('', 0))
+    """
+    period = "" if part.isdigit() else (parse_period(part) or "")
+    return period, 0 if period else month_of(part)
 
 
 def _has(text: str, kind: str) -> str:
@@ -290,16 +297,17 @@ def resolve(parts: tuple[str, ...]) -> Column:
     cleaned = [_clean_part(p) for p in parts]
     unit = next((u for _, u in reversed(cleaned) if u), "")
     norm = tuple(c for c, _ in cleaned if c)
-    periods = [p for p in norm if not p.isdigit() and parse_period(p)]
-    months = [m for p in norm if (m := _month_of(p))]
+    named = [month_named(p) for p in norm]
+    periods = [p for p, _ in named if p]
+    months = [m for _, m in named if m]
     if len(norm) > 1 and (periods or months):  # 居民合伙人 / 2024年3月: the month is not the measure
-        norm = tuple(p for p in norm if not (not p.isdigit() and parse_period(p)) and not _month_of(p))
+        norm = tuple(p for p, n in zip(norm, named, strict=True) if n == ("", 0))
         if not norm:
             return Column(None, unit=unit)
         col = resolve(norm + (f"({unit})",) if unit else norm)
         if col.kind != "measure":
             return col
-        return replace(col, period=parse_period(periods[0]) if len(periods) == 1 else "",
+        return replace(col, period=periods[0] if len(periods) == 1 else "",
                        month=months[0] if len(months) == 1 and not periods else 0)
     if not norm:
         return Column(None, unit=unit)

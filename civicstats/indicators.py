@@ -112,7 +112,7 @@ def _classify(text: str, year: int | None) -> Value | None:
         return Value("unit")
     if p := parse_period(t):
         return Value("value", period=p)
-    if m := headers._month_of(t):
+    if m := headers.month_of(t):
         return Value("value", month=m)
     hit = places.resolve_area(t)
     if hit.area or (_AREA_SUFFIX.search(t) and len(t) > 2):

@@ -499,8 +499,12 @@ def _month(year, month, day=None) -> str | None:
     return f"{y:04d}-{m:02d}"
 
 
-def _cn_digits_to_arabic(text: str) -> str:
-    """二〇二三年九月 -> 2023年9月 (years digit by digit, months via cn2an)."""
+def cn_digits_to_arabic(text: str) -> str:
+    """二〇二三年九月 -> 2023年9月 (years digit by digit, months via cn2an).
+
+    >>> cn_digits_to_arabic("二〇二三年九月"), cn_digits_to_arabic("十二月")
+    ('2023年9月', '12月')
+    """
     digits = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
     text = _CN_YEAR.sub(lambda m: "".join(digits[c] for c in m[1]) + "年", text)
 
@@ -560,7 +564,7 @@ def _parse_period(raw, default_year) -> str | None:
     if isinstance(raw, Number):
         return _period_from_number(float(raw))
     s = _TIME_OF_DAY.sub("", _fold(str(raw)))  # "2023-09-20 00:00:00" as text
-    s = _PREFIX.sub("", _cn_digits_to_arabic(_WS.sub("", s)))
+    s = _PREFIX.sub("", cn_digits_to_arabic(_WS.sub("", s)))
     if m := _YM_CN.fullmatch(s):
         return _month(m[1], m[2])
     if m := _YM_CN_SHORT.fullmatch(s):  # 24年3月: a two-digit year is this century's
@@ -608,7 +612,7 @@ def find_year_in(text) -> int | None:
     """
     if text is None or not isinstance(text, str | Number) or isinstance(text, bool):
         return None
-    s = _cn_digits_to_arabic(_squeeze(_fold(str(text))))
+    s = cn_digits_to_arabic(_squeeze(_fold(str(text))))
     m = _YEAR.search(s)
     return int(m[1]) if m else None
 
@@ -632,7 +636,7 @@ def find_period_in(text, *, default_year=None) -> str | None:
         return None
     if not isinstance(text, str):
         return parse_period(text, default_year=default_year)
-    s = _cn_digits_to_arabic(_squeeze(_fold(text)))
+    s = cn_digits_to_arabic(_squeeze(_fold(text)))
     for pattern in (_FIND_YM_CN, _FIND_YM_SEP):
         for m in pattern.finditer(s):
             if found := _month(m[1], m[2]):
