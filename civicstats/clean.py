@@ -241,8 +241,7 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
 def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names: dict):
     """Records of an indicator table (``civicstats.indicators``): one per indicator row and value column."""
     cells = grid.cells
-    year = find_year_in(grid.sheet) or find_year_in(Path(grid.file).stem)
-    blocks = indicators.find_blocks(cells, domain, year=year)
+    blocks = indicators.find_blocks(cells, domain)
     records, issues = [], []
     for b in blocks:
         above = b.above + [t for t in blocks[0].above if t not in b.above]

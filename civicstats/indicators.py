@@ -102,7 +102,7 @@ def measure_of(cells: pd.DataFrame, row: int, col: int, domain: str):
     return (c.name if c.kind == "measure" and c.domain == domain else None), c
 
 
-def _classify(text: str, year: int | None) -> Value | None:
+def _classify(text: str) -> Value | None:
     t = vocab.normalize_text(text)
     if not t:
         return None
@@ -122,12 +122,14 @@ def _classify(text: str, year: int | None) -> Value | None:
     return None
 
 
-def find_blocks(cells: pd.DataFrame, domain: str, *, year: int | None = None) -> list[Block]:
+def find_blocks(cells: pd.DataFrame, domain: str) -> list[Block]:
     """The indicator blocks of a sheet (empty when it has no label column for ``domain``)."""
     label = _label_column(cells, domain)
     if label is None:
         return []
-    is_indicator = [r for r in range(len(cells)) if measure_of(cells, r, label, domain)[0]]
+    # only rows whose label could name a measure are read one by one (a 其中 row needs the row above)
+    maybe = table.per_unique(cells.iloc[:, label].to_numpy(dtype=object), _may_name_measure, bool)
+    is_indicator = [r for r in map(int, np.flatnonzero(maybe)) if measure_of(cells, r, label, domain)[0]]
     blocks: list[Block] = []
     prev_end = -1
     for r in is_indicator:
@@ -141,11 +143,10 @@ def find_blocks(cells: pd.DataFrame, domain: str, *, year: int | None = None) ->
         prev_end = r
     out = []
     for b in blocks:
-        prev_end = b.rows[-1]
         if b.header < 0:
             continue
         for c in range(label + 1, cells.shape[1]):
-            v = _classify(table.text(cells.iat[b.header, c]), year)
+            v = _classify(table.text(cells.iat[b.header, c]))
             if v is not None:
                 b.columns[c] = v
         if any(v.kind == "value" for v in b.columns.values()):
@@ -153,11 +154,18 @@ def find_blocks(cells: pd.DataFrame, domain: str, *, year: int | None = None) ->
     return out
 
 
+def _may_name_measure(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    t = label_text(value)
+    return t.startswith("其中") or headers.resolve((t,)).kind == "measure"
+
+
 def _label_column(cells: pd.DataFrame, domain: str) -> int | None:
     for c in range(min(LABEL_COLUMNS, cells.shape[1])):
-        col = cells.iloc[:, c].to_numpy(dtype=object)
-        texts = [label_text(v) for v in col if isinstance(v, str)]
-        named = sum(1 for t in set(texts) if not t.startswith("其中")
+        col = pd.unique(cells.iloc[:, c].to_numpy(dtype=object))
+        texts = {label_text(v) for v in col if isinstance(v, str)}
+        named = sum(1 for t in texts if not t.startswith("其中")
                     and (h := headers.resolve((t,))).kind == "measure" and h.domain == domain)
         if named >= MIN_INDICATORS:
             return c

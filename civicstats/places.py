@@ -55,7 +55,9 @@ def simplify(text: str) -> str:
     return _converter().convert(folded) if any(ord(ch) > 0x3000 for ch in folded) else folded
 
 
+@cache
 def _streets() -> list[str]:
+    """Street and district names and aliases, longest first (a prefix people write before a community)."""
     df = vocab.areas()
     names = set(df.loc[df.kind.isin(["street", "district"]), "area"])
     for row in df.loc[df.kind.isin(["street", "district"])].itertuples():
