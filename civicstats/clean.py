@@ -271,12 +271,13 @@ def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names:
                     continue
                 area = v.area or fb.area
                 period = v.period or (fb.month(v.month) if v.month else fb.period or "")
-                if not area or not period or period > current_month():
-                    rule = "missing_area" if not area else ("missing_period" if not period else "bad_period")
+                rule = ("missing_area" if not area else "missing_period" if not period
+                        else "bad_period" if period > current_month() else None)
+                if rule:
                     issues.append(_issues([source(grid, r, c)], "error", rule, table.text(raw),
+                                          _future_message() if rule == "bad_period" else
                                           f"no {'area' if not area else 'reporting month'} for this figure; "
-                                          "name it in the title or the column header" if rule != "bad_period"
-                                          else "this month is after the current month; check the period"))
+                                          "name it in the title or the column header"))
                     continue
                 hit = places.resolve_area(area)
                 if hit.area is None and area not in area_names:
@@ -524,9 +525,7 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
         if later.any():
             src = (_sources(grid, rows[later], min(by_field["period"])) if by_field["period"]
                    else [_first_value_source(grid, rows, parsed, later)])
-            issues.append(_issues(src, "error", "bad_period", "",
-                                  f"this month is after the current month ({current_month()}); "
-                                  "check the year and month of the reporting period"))
+            issues.append(_issues(src, "error", "bad_period", "", _future_message()))
             ok &= ~later
 
     records = []
@@ -556,6 +555,11 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
         })
     issues += _check_totals(grid, rows, totals, measures, parsed, by_field["area"])
     return records, issues
+
+
+def _future_message() -> str:
+    return (f"this month is after the current month ({current_month()}); "
+            "check the year and month of the reporting period")
 
 
 _OWN_UNIT = re.compile(r"[元万亿千]")
