@@ -18,8 +18,15 @@ from civicstats.errors import CivicstatsError
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="civicstats")
-def app():
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of every message: zh (default) or en; also $CIVICSTATS_LANG.")
+def app(lang):
     """Clean, store, report and chart district civic statistics."""
+    from civicstats import messages
+
+    if lang:
+        messages.set_language(lang)
+        os.environ[messages.ENV_LANG] = lang  # notebook kernels and workers read it too
 
 
 def err(text: str) -> None:
