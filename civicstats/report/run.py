@@ -1,0 +1,171 @@
+"""The run itself: validate, ingest, plan, render into a scratch folder, swap into place."""
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from civicstats import config, params
+from civicstats.errors import CivicstatsError, UsageError
+from civicstats.report.folder import (
+    _link_or_copy,
+    _period_lock,
+    _write_json,
+    clean_stale,
+    list_notebooks,
+    notebooks_dir,
+    read_manifest,
+    swap_into_place,
+)
+from civicstats.report.index import index_html, manifest
+from civicstats.report.inputs import gather_inputs, latest_period
+from civicstats.report.kernels import KernelPool, fast_imports, run_one, write_kernelspec
+from civicstats.report.plan import plan, reusable
+from civicstats.report.progress import Progress
+from civicstats.report.results import ReportRun
+from civicstats.report.settings import DEFAULT_TIMEOUT, ENV_NOTEBOOKS
+
+
+def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False, out=None,
+                store=None, timeout: float = DEFAULT_TIMEOUT, notebooks=None,
+                raw=None, progress: str = "auto") -> ReportRun:
+    """Render every report notebook for ``period`` into ``reports/<period>/``.
+
+    ``raw`` is the folder ingested first (default data/raw; ``False`` to skip).
+    ``notebooks`` is the notebooks folder (default $CIVICSTATS_NOTEBOOKS or notebooks/).
+    ``progress`` is ``"auto"`` (rich on a terminal, plain log lines otherwise),
+    ``"rich"``, ``"plain"`` or ``"off"``. Returns a :class:`ReportRun`; its
+    ``exit_code`` is 1 when a notebook failed. Raises :class:`UsageError` for
+    bad arguments before any kernel starts.
+    """
+    t0 = time.perf_counter()
+    latest = period == "latest"
+    if not latest:
+        try:
+            period = params.check_period(period)
+        except ValueError as exc:
+            raise UsageError("--period", str(exc), "give the month as e.g. 2023-09") from None
+    if int(jobs) < 1:
+        raise UsageError("--jobs", f"{jobs} is not a number of parallel notebooks", "use 1 or more")
+    if not float(timeout) > 0:
+        raise UsageError("--timeout", f"{timeout} is not a number of seconds", "use e.g. 300")
+    nb_dir = notebooks_dir(notebooks)
+    found = list_notebooks(nb_dir) if nb_dir.is_dir() else []
+    if not found:
+        raise UsageError(str(nb_dir), "no notebooks found", f"check ${ENV_NOTEBOOKS}")
+
+    root = config.reports_dir(out)
+    clean_stale(root)
+    if latest:
+        period = latest_period(store, raw=raw)
+    with _period_lock(root, period):
+        return _run_locked(period, root, found, t0, areas=areas, jobs=jobs, force=force,
+                           store=store, timeout=timeout, raw=False if latest else raw,
+                           progress=progress)
+
+
+def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout, raw,
+                progress) -> ReportRun:
+    final = root / period
+    inputs = gather_inputs(period, store, raw=raw)
+    if not len(inputs.records) or not (
+            inputs.records["period"].astype(str) == period).any():
+        from civicstats import store as st
+
+        have = ", ".join(st.periods(store=store)) or "none"
+        raise UsageError("--period", f"the store has no records for {period}",
+                         f"choose a month the store has ({have}) or put its files in data/raw")
+    store_path = str(config.store_path(store).resolve())
+    planned = plan(period, found, inputs, areas=areas, store_path=store_path)
+
+    previous = {} if force else read_manifest(final)
+    to_run, reused = [], {}
+    for job in planned:
+        old = reusable(job, previous, final)
+        if old:
+            job.status, job.html, job.ipynb = "skipped", old["html"], old["ipynb"]
+            job.seconds, job.cell_seconds = 0.0, old.get("cell_seconds", 0.0)
+            reused[job.name] = old
+        else:
+            to_run.append(job)
+
+    reporter = Progress(len(planned), mode=progress)
+    run = ReportRun(period, final, planned)
+    previous_names = {e.get("name") for e in previous.get("notebooks", [])}
+    if not to_run and previous_names == {j.name for j in planned}:
+        for job in planned:
+            reporter.finish(job)
+        reporter.log(f"nothing changed for {period}: {len(planned)} reports unchanged, "
+                     "kept as they are (use --force to rerun)")
+        reporter.close()
+        run.seconds = time.perf_counter() - t0
+        return run
+
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".{period}.tmp-{os.getpid()}"
+    try:
+        _render(run, planned, to_run, inputs, tmp, final, reporter, t0, jobs=jobs,
+                timeout=timeout)
+    except OSError as exc:  # disk full, quota, folder removed: say where; keep the old report
+        shutil.rmtree(tmp, ignore_errors=True)
+        what = exc.strerror or str(exc)
+        if exc.filename:
+            what = f"cannot write {exc.filename}: {what}"
+        raise CivicstatsError(str(final), f"the report could not be written ({what})",
+                              f"free disk space on the disk of {root} or choose another --out "
+                              "folder, then run again; the previous report there is untouched"
+                              ) from None
+    swap_into_place(tmp, final)
+    run.swapped = True
+    return run
+
+
+def _render(run, planned, to_run, inputs, tmp, final, reporter, t0, *, jobs,
+            timeout) -> None:
+    """Run the notebooks into ``tmp`` and write its manifest and index (not yet in place)."""
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "charts").mkdir(parents=True)
+    for job in planned:
+        if job.status == "skipped":
+            for name in (job.html, job.ipynb):
+                _link_or_copy(final / name, tmp / name)
+    if final.joinpath("charts").is_dir() and all(
+            j.status == "skipped" for j in planned if Path(j.notebook).stem == "overview"):
+        shutil.rmtree(tmp / "charts")
+        shutil.copytree(final / "charts", tmp / "charts", copy_function=_link_or_copy)
+
+    fast_imports()
+    # jupyter_client warns on every closed client ("Could not destroy zmq context"): noise in cron mail
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    for job in planned:
+        if job.status == "skipped":
+            reporter.finish(job)
+    spec_dir = Path(tempfile.mkdtemp(prefix="civicstats-k-"))
+    pool = None
+    try:
+        write_kernelspec(spec_dir)
+        pool = KernelPool(spec_dir, tmp, needed=len(to_run), ahead=min(int(jobs), len(to_run)) + 1)
+        import nbconvert  # noqa: F401 - imported while the kernels boot, not after
+        import papermill  # noqa: F401
+
+        def work(job):
+            reporter.start(job.name)
+            km = pool.take()
+            run_one(job, km, tmp, timeout=float(timeout), release=pool.release)
+            reporter.finish(job)
+            return job
+
+        with ThreadPoolExecutor(max_workers=int(jobs)) as ex:
+            list(ex.map(work, to_run))
+    finally:
+        if pool is not None:
+            pool.close()
+        shutil.rmtree(spec_dir, ignore_errors=True)
+        reporter.close()
+
+    run.seconds = time.perf_counter() - t0
+    _write_json(tmp / "manifest.json", manifest(run, inputs, jobs=int(jobs), timeout=timeout))
+    (tmp / "index.html").write_text(index_html(run), encoding="utf-8")
