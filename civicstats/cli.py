@@ -7,6 +7,7 @@ Bad input never shows a Python traceback: :func:`main` turns every
 Set ``CIVICSTATS_DEBUG=1`` to see tracebacks of unexpected errors.
 """
 
+import contextlib
 import os
 import sys
 
@@ -176,12 +177,30 @@ def clean_command(file, domain, out, issues_out, area, period, strict):
 @click.option("--store", type=click.Path(dir_okay=False), help="Store file (default data/processed/civicstats.duckdb).")
 @click.option("--timeout", default=300.0, show_default=True, type=float,
               help="Seconds one notebook may run before it is stopped.")
-def report_cmd(period, latest, areas, jobs, force, out, store, timeout):
+@click.option("--log", "log", type=click.Path(dir_okay=False), default=None,
+              help="Also append every line printed, time-stamped, to this file (its folder is "
+                   "created), e.g. logs/report.log for cron.")
+def report_cmd(period, latest, areas, jobs, force, out, store, timeout, log):
     """Ingest what is new in data/raw, run every report notebook, write reports/<period>/.
 
     Exit 0 all reports ok, 1 some notebook failed (the others still written),
     2 bad arguments or parameters (no notebook started).
     """
+    if log:
+        from civicstats.logfile import tee_to
+
+        with tee_to(log) as streams, contextlib.redirect_stdout(streams.stdout), \
+                contextlib.redirect_stderr(streams.stderr):
+            try:
+                _report(period, latest, areas, jobs, force, out, store, timeout)
+            except CivicstatsError as exc:  # into the log too, not only to cron mail
+                err(f"error: {exc}")
+                click.get_current_context().exit(exc.exit_code)
+    else:
+        _report(period, latest, areas, jobs, force, out, store, timeout)
+
+
+def _report(period, latest, areas, jobs, force, out, store, timeout):
     from civicstats.errors import UsageError
     from civicstats.report import run_reports
 
@@ -191,7 +210,7 @@ def report_cmd(period, latest, areas, jobs, force, out, store, timeout):
     run = run_reports("latest" if latest else period, areas=areas, jobs=jobs, force=force,
                       out=out, store=store, timeout=timeout)
     for line in run.summary().splitlines():
-        (err if line.startswith("FAILED") else click.echo)(line)
+        click.echo(line, file=sys.stderr if run.failed and line in run.failure_lines() else sys.stdout)
     click.get_current_context().exit(run.exit_code)
 
 

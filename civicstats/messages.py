@@ -86,6 +86,16 @@ def catalogue(lang: str) -> dict[str, str]:
     return out
 
 
+def html_lang() -> str:
+    """The ``lang`` attribute of a page written in the current language.
+
+    >>> with language("zh"):
+    ...     html_lang()
+    'zh-CN'
+    """
+    return {"zh": "zh-CN", "en": "en"}[current()]
+
+
 def _(msgid: str) -> str:
     """The message ``msgid`` in the current language (the id itself when untranslated).
 

@@ -18,6 +18,8 @@ import re
 
 import pandas as pd
 
+from civicstats.coverage import Note, coverage_table, domain_status  # noqa: F401 - for notebooks
+from civicstats.messages import say
 from civicstats.values import combine_qualifiers
 
 MARKS = {"exact": "{v}", "at_least": "{v}+", "approx": "~{v}", "at_most": "<={v}"}
@@ -542,8 +544,11 @@ def _words(words: dict):
     return lambda value: words.get(value, value)
 
 
-def table(df: pd.DataFrame, labels: dict | None = None):
+def table(df: pd.DataFrame, labels: dict | None = None, *, empty: str = ""):
     """A table as readers see it: a pandas Styler with no 0,1,2… index and Chinese headings.
+
+    A table with no rows is one sentence (``empty``, or "nothing to show this month"),
+    never bare headings.
 
     Whole numbers get thousands separators and no decimals (``120.0`` -> ``120``),
     numeric shares are percentages (``0.62`` -> ``62.0%``), text such as ``10+`` or
@@ -559,6 +564,8 @@ def table(df: pd.DataFrame, labels: dict | None = None):
     >>> "已完成新增托位" in html and "普惠占比" in html and "<b>x" not in html
     True
     """
+    if len(df) == 0 or len(df.columns) == 0:
+        return Note(empty or say("nothing to show for this month"))
     if not (isinstance(df.index, pd.RangeIndex) and df.index.name is None):
         df = df.reset_index()
     if {"value", "qualifier"} <= set(df.columns):
@@ -586,6 +593,20 @@ def table(df: pd.DataFrame, labels: dict | None = None):
                                                 else "left")]} for sel in ("th", "td")]
               for c in df.columns}
     return styler.set_table_styles(styles, overwrite=False) if styles else styler
+
+
+def chart(kind: str, data: pd.DataFrame, *, y: str = "value", **options):
+    """A house-style chart (``cs.charts.bar``/``line``), or one sentence when ``data`` holds
+    no value to draw, so that a report page for a month with little data still renders.
+
+    >>> chart("bar", pd.DataFrame({"area": [], "value": []}), x="area", title="各社区")
+    本月没有可绘制的数据：各社区
+    """
+    from civicstats import charts
+
+    if len(data) == 0 or y not in data or data[y].notna().sum() == 0:
+        return Note(say("no data to draw this month: {title}", title=options.get("title", "")))
+    return getattr(charts, kind)(data, y=y, **options)
 
 
 _FIGURE = re.compile(rf"^(—|{NEW_THIS_MONTH}|[~<=+\-]*[\d,.]+[+%]?( \([+\-\d.,%]+\))?)$")

@@ -78,3 +78,37 @@ def reusable(job: NotebookResult, previous: dict, folder: Path) -> dict | None:
     if not all((folder / old.get(k, "")).is_file() for k in ("html", "ipynb")):
         return None
     return old
+
+
+def partial(areas) -> bool:
+    """Whether a run renders only some areas' pages (``--areas A,B``), not the whole month.
+
+    >>> partial("all"), partial("天悦社区"), partial(["天悦社区"])
+    (False, True, True)
+    """
+    return not (areas in (None, "", "all") or areas == ["all"])
+
+
+def kept_pages(previous: dict, planned: list[NotebookResult], folder: Path) -> list[NotebookResult]:
+    """The earlier run's pages a partial run does not render: they stay, listed as ``kept``.
+
+    Only pages whose files are still there are kept; their entry (key, timings, error) is
+    the earlier run's, so the manifest says when and from what each page was made.
+    """
+    names = {j.name for j in planned}
+    fields = set(NotebookResult.__dataclass_fields__)
+    out = []
+    for entry in previous.get("notebooks", []):
+        if entry.get("name") in names or not all(
+                entry.get(k) and (folder / entry[k]).is_file() for k in ("html", "ipynb")):
+            continue
+        job = NotebookResult(**{k: v for k, v in entry.items() if k in fields})
+        job.status = "kept"
+        out.append(job)
+    return out
+
+
+def in_report_order(jobs: list[NotebookResult], notebooks: list[Path]) -> list[NotebookResult]:
+    """Pages in the order of the notebooks, then by name (areas sort within area_profile)."""
+    rank = {str(nb): i for i, nb in enumerate(notebooks)}
+    return sorted(jobs, key=lambda j: (rank.get(j.notebook, len(rank)), j.name))

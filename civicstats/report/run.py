@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from civicstats import config, params
+from civicstats.coverage import month_coverage
 from civicstats.errors import CivicstatsError, UsageError
 from civicstats.report.folder import (
     _link_or_copy,
@@ -21,9 +22,9 @@ from civicstats.report.folder import (
     swap_into_place,
 )
 from civicstats.report.index import index_html, manifest
-from civicstats.report.inputs import gather_inputs, latest_period
+from civicstats.report.inputs import gather_ingest, gather_inputs, latest_period
 from civicstats.report.kernels import KernelPool, fast_imports, run_one, write_kernelspec
-from civicstats.report.plan import plan, reusable
+from civicstats.report.plan import in_report_order, kept_pages, partial, plan, reusable
 from civicstats.report.progress import Progress
 from civicstats.report.results import ReportRun
 from civicstats.report.settings import DEFAULT_TIMEOUT, ENV_NOTEBOOKS
@@ -59,18 +60,20 @@ def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False,
 
     root = config.reports_dir(out)
     clean_stale(root)
+    ingested = gather_ingest(store, raw)
     if latest:
-        period = latest_period(store, raw=raw)
+        period = latest_period(store, raw=False)
     with _period_lock(root, period):
-        return _run_locked(period, root, found, t0, areas=areas, jobs=jobs, force=force,
-                           store=store, timeout=timeout, raw=False if latest else raw,
-                           progress=progress)
+        run = _run_locked(period, root, found, t0, areas=areas, jobs=jobs, force=force,
+                          store=store, timeout=timeout, progress=progress)
+    run.ingested = ingested
+    return run
 
 
-def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout, raw,
+def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout,
                 progress) -> ReportRun:
     final = root / period
-    inputs = gather_inputs(period, store, raw=raw)
+    inputs = gather_inputs(period, store, raw=False)
     if not len(inputs.records) or not (
             inputs.records["period"].astype(str) == period).any():
         from civicstats import store as st
@@ -81,7 +84,9 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout, 
     store_path = str(config.store_path(store).resolve())
     planned = plan(period, found, inputs, areas=areas, store_path=store_path)
 
-    previous = {} if force else read_manifest(final)
+    earlier = read_manifest(final)
+    previous = {} if force else earlier
+    kept = kept_pages(earlier, planned, final) if partial(areas) else []
     to_run, reused = [], {}
     for job in planned:
         old = reusable(job, previous, final)
@@ -93,9 +98,10 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout, 
             to_run.append(job)
 
     reporter = Progress(len(planned), mode=progress)
-    run = ReportRun(period, final, planned)
+    run = ReportRun(period, final, in_report_order(planned + kept, found),
+                    coverage=month_coverage(inputs.records, period))
     previous_names = {e.get("name") for e in previous.get("notebooks", [])}
-    if not to_run and previous_names == {j.name for j in planned}:
+    if not to_run and previous_names == {j.name for j in run.results}:
         for job in planned:
             reporter.finish(job)
         reporter.log(f"nothing changed for {period}: {len(planned)} reports unchanged, "
@@ -107,7 +113,7 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout, 
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{period}.tmp-{os.getpid()}"
     try:
-        _render(run, planned, to_run, inputs, tmp, final, reporter, t0, jobs=jobs,
+        _render(run, run.results, to_run, inputs, tmp, final, reporter, t0, jobs=jobs,
                 timeout=timeout)
     except OSError as exc:  # disk full, quota, folder removed: say where; keep the old report
         shutil.rmtree(tmp, ignore_errors=True)
@@ -123,24 +129,24 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout, 
     return run
 
 
-def _render(run, planned, to_run, inputs, tmp, final, reporter, t0, *, jobs,
+def _render(run, pages, to_run, inputs, tmp, final, reporter, t0, *, jobs,
             timeout) -> None:
     """Run the notebooks into ``tmp`` and write its manifest and index (not yet in place)."""
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "charts").mkdir(parents=True)
-    for job in planned:
-        if job.status == "skipped":
+    for job in pages:
+        if job.status in ("skipped", "kept"):  # pages not rewritten: linking them is safe
             for name in (job.html, job.ipynb):
                 _link_or_copy(final / name, tmp / name)
     if final.joinpath("charts").is_dir() and all(
-            j.status == "skipped" for j in planned if Path(j.notebook).stem == "overview"):
+            j.status != "ok" for j in pages if Path(j.notebook).stem == "overview"):
         shutil.rmtree(tmp / "charts")
         shutil.copytree(final / "charts", tmp / "charts", copy_function=_link_or_copy)
 
     fast_imports()
     # jupyter_client warns on every closed client ("Could not destroy zmq context"): noise in cron mail
     logging.getLogger("traitlets").setLevel(logging.ERROR)
-    for job in planned:
+    for job in pages:
         if job.status == "skipped":
             reporter.finish(job)
     spec_dir = Path(tempfile.mkdtemp(prefix="civicstats-k-"))
