@@ -28,6 +28,7 @@ Sizes: ``column`` 85 mm and ``page`` 175 mm wide at 300 dpi (print), ``web``
 PNG stays small). SVG and PDF are byte-identical for the same data.
 """
 
+import base64
 import functools
 import io
 import os
@@ -404,6 +405,16 @@ class Chart:
         with matplotlib.rc_context(STYLE):
             self.figure("web").savefig(buf, format="png", dpi=100)
         return buf.getvalue()
+
+    def _repr_html_(self) -> str:
+        """The chart as an ``<img>`` carrying its alt text, scaled to the page's width.
+
+        Notebook front ends and the HTML report prefer this to the bare PNG, which
+        nbconvert would label "No description has been provided for this image".
+        """
+        data = base64.b64encode(self._repr_png_()).decode("ascii")
+        return (f'<img src="data:image/png;base64,{data}" alt="{escape(self.alt, {chr(34): "&quot;"})}" '
+                'style="max-width:100%;height:auto">')
 
     def save(self, out_dir, name: str | None = None, formats: Iterable[str] = FORMATS,
              size: str | None = None) -> list[Path]:

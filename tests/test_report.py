@@ -7,6 +7,7 @@ bundled samples for one month.
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -165,8 +166,11 @@ def test_a_run_renders_html_without_code_keeps_failures_and_writes_the_manifest(
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors and errors[0].ename == "ValueError"
     index = (folder / "index.html").read_text(encoding="utf-8")
-    assert "failed" in index and "故意失败" in index and "cell 3" in index
+    assert "失败" in index and "故意失败" in index and "cell 3" in index
     assert 'href="ok.html"' in index
+    failed_page = (folder / "fails.html").read_text(encoding="utf-8")
+    assert "本节未能生成（ValueError）" in failed_page
+    assert "Traceback" not in failed_page and "An Exception was encountered" not in failed_page
 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["period"] == "2023-09" and manifest["status"] == "failed"
@@ -224,9 +228,9 @@ def test_a_hanging_notebook_is_stopped_at_the_timeout_and_the_command_exits_1(tm
     assert cli.main(["report", "--period", "2023-09", "--timeout", "2"]) == 1
     assert time.monotonic() - started < 60
     err = capsys.readouterr().err
-    assert "FAILED hangs" in err and "timed out after 2 s" in err and "cell 3" in err
+    assert "失败 hangs" in err and "timed out after 2 s" in err and "cell 3" in err
     index = (reports_root() / "2023-09" / "index.html").read_text("utf-8")
-    assert "timed out" in index and "failed" in index
+    assert "timed out" in index and "失败" in index
 
 
 def test_a_killed_run_leaves_the_previous_report_untouched(tmp_path, raw):
@@ -307,10 +311,16 @@ def test_the_bundled_notebooks_render_one_month_end_to_end(tmp_path):
     assert result.exit_code == 0, result.summary()
     assert [r.name for r in result.results] == [
         "overview", "partners", "childcare", "volunteers", "area_profile-天悦社区", "explore"]
+    store = os.environ["CIVICSTATS_STORE"]
     for r in result.results:
         page = (folder / r.html).read_text(encoding="utf-8")
         assert "data:image/png;base64," in page, r.name
         assert "import civicstats" not in page, r.name
+        assert '<html lang="zh-CN"' in page and store not in page, r.name
+        imgs = re.findall(r"<img\b[^>]*>", page)
+        assert imgs and all(re.search(r'alt="[^"]*[\u4e00-\u9fff][^"]*"', i) for i in imgs), r.name
+        assert "No description has been provided" not in page, r.name
+        assert "月份：2023年9月" in page, r.name
     assert "天悦社区" in (folder / "area_profile-天悦社区.html").read_text("utf-8")
     charts = list((folder / "charts").iterdir())
     assert any(p.suffix == ".png" for p in charts) and any(p.suffix == ".svg" for p in charts)

@@ -46,7 +46,7 @@ from civicstats.report.kernels import (
     write_kernelspec,
 )
 from civicstats.report.keys import code_fingerprint, job_key
-from civicstats.report.notebook import parameter_table, resolve_period
+from civicstats.report.notebook import parameter_line, parameter_table, resolve_period
 from civicstats.report.plan import plan, reusable
 from civicstats.report.progress import Progress
 from civicstats.report.results import NotebookResult, ReportRun
@@ -54,6 +54,7 @@ from civicstats.report.run import run_reports
 from civicstats.report.settings import DEFAULT_TIMEOUT, ENV_NOTEBOOKS, KERNEL_NAME, ORDER, PACKAGES
 
 __all__ = [
+    "parameter_line",
     "safe_name",
     "DEFAULT_TIMEOUT",
     "ENV_NOTEBOOKS",

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from civicstats.report.page import for_readers, with_language
 from civicstats.report.results import NotebookResult
 from civicstats.report.settings import KERNEL_NAME
 
@@ -231,15 +232,15 @@ _EXPORTER = threading.local()
 
 
 def to_html(nb, title: str) -> str:
-    """The executed notebook as one HTML page without code, charts embedded."""
+    """The executed notebook as one HTML page for readers: no code, no traceback, charts embedded."""
     from nbconvert import HTMLExporter
 
     exporter = getattr(_EXPORTER, "x", None)
     if exporter is None:
         exporter = _EXPORTER.x = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
                                               exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return body
+    body, _ = exporter.from_notebook_node(for_readers(nb), resources={"metadata": {"name": title}})
+    return with_language(body)
 
 
 def cell_seconds(nb) -> float:

@@ -36,3 +36,21 @@ def resolve_period(period: str, store=None) -> str:
         raise UsageError("period", "the store has no records yet",
                          "run civicstats ingest data/raw first")
     return have[-1]
+
+
+def parameter_line(period: str, area: str | None = None):
+    """The short line a report page opens with: the month (and the area) it shows.
+
+    The full parameters (store file, output folder) are for the audit and stay in
+    ``manifest.json`` and the executed notebook, not on the page.
+
+    >>> parameter_line("2023-09", "天悦社区")
+    月份：2023年9月　地区：天悦社区
+    """
+    from civicstats.coverage import Note, month_words
+    from civicstats.messages import say
+
+    text = say("Month: {month}", month=month_words(period))
+    if area:
+        text += "　" + say("Area: {area}", area=area)
+    return Note(text)
