@@ -10,7 +10,8 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(autouse=True)
 def _isolated_outputs(tmp_path, monkeypatch):
-    """Never let a test touch data/processed or reports/ of the checkout."""
+    """Never let a test touch data/processed, reports/ or logs/ of the checkout."""
     monkeypatch.setenv("CIVICSTATS_STORE", str(tmp_path / "store" / "civicstats.duckdb"))
     monkeypatch.setenv("CIVICSTATS_REPORTS", str(tmp_path / "reports"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("CIVICSTATS_LOG_DIR", str(tmp_path / "logs"))  # the analyst's log
