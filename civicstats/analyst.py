@@ -41,6 +41,10 @@ HINTS = {
                          "one of them, add '{raw}' as an alias of that place"),
     "ambiguous_header": N_("header '{raw}' matches two measures equally well; make the terms in "
                            "civicstats/vocab/measures.csv tell them apart"),
+    "missing_area": N_("the table names no place; if the whole file is about one place, clean it with "
+                       "--area (e.g. --area 天悦社区)"),
+    "missing_period": N_("the table names no month; if the whole file is about one month, clean it with "
+                         "--period YYYY-MM"),
     "no_table": N_("no header row matched a measure of the domain; if the headers are valid, add "
                    "their variants to civicstats/vocab/measures.csv (or check --domain)"),
 }
@@ -82,12 +86,15 @@ class _FolderFileHandler(logging.FileHandler):
                       reason=getattr(err, "strerror", None) or err), file=sys.stderr)
 
 
-def log_to(folder: str | os.PathLike) -> logging.Handler:
-    """Write the analyst's hints to ``FOLDER/analyst.log`` from now on (replacing an earlier
-    :func:`log_to`); returns the handler."""
+def log_to(folder: str | os.PathLike | None) -> logging.Handler | None:
+    """Write the analyst's hints to ``FOLDER/analyst.log`` from now on, replacing an earlier
+    :func:`log_to`; ``None`` stops writing. Returns the handler."""
     for old in [h for h in LOGGER.handlers if isinstance(h, _FolderFileHandler)]:
         LOGGER.removeHandler(old)
         old.close()
+    if folder is None:
+        LOGGER.setLevel(logging.NOTSET)
+        return None
     handler = _FolderFileHandler(Path(folder) / LOG_FILE)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
     LOGGER.addHandler(handler)

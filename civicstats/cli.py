@@ -197,7 +197,7 @@ def clean_command(file, domain, out, issues_out, area, period, strict):
     Exit 0 no errors, 1 some cells rejected (the rest written; under --strict
     nothing written), 2 file unreadable or bad arguments.
     """
-    from civicstats import vocab
+    from civicstats import analyst, config, vocab
     from civicstats.clean import clean, records_for_csv
     from civicstats.csvsafe import write_csv
     from civicstats.messages import rule_words
@@ -225,6 +225,8 @@ def clean_command(file, domain, out, issues_out, area, period, strict):
             say("... and {n} more errors; pass --issues FILE to list them all", n=errors - 10))
     if strict and errors:
         err(say("--strict: {n} errors, nothing written", n=errors))
+    if hints := analyst.hints(issues):
+        err(say("{n} hints for the analyst in {path}", n=len(hints), path=config.log_dir() / analyst.LOG_FILE))
     click.get_current_context().exit(1 if errors else 0)
 
 
