@@ -56,9 +56,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from civicstats import DOMAINS, headers, indicators, places, table, vocab
+from civicstats import DOMAINS, analyst, headers, indicators, places, table, vocab
 from civicstats.errors import UsageError
 from civicstats.headers import Column, resolve
+from civicstats.messages import N_, _, listing, say
 from civicstats.read import Grid, read_grids, source
 from civicstats.values import (
     check_period,
@@ -86,6 +87,9 @@ DOMAIN_WORDS = {
     "volunteers": ("volunteer", "志愿"),
 }
 """Words in a file or folder name that tell the domain."""
+DOMAIN_NAMES = {"partners": N_("community partners"), "childcare": N_("childcare slots"),
+                "volunteers": N_("volunteers")}
+"""The domains as a person names them, for messages."""
 
 _TOTAL_LABEL_NOISE = re.compile(r"合计|总计|小计|总数|总和|^总|[:：\s]")
 
@@ -126,15 +130,16 @@ def clean(path, domain: str | None = None, *, area=None, period=None, strict: bo
     """
     path = Path(path)
     if domain is not None and domain not in DOMAINS:
-        raise UsageError("--domain", f"unknown domain {domain!r}", f"use one of {', '.join(DOMAINS)}")
+        raise UsageError("--domain", say("unknown domain '{domain}'", domain=domain),
+                         say("use one of {choices}", choices=", ".join(DOMAINS)))
     if period is not None:
         period = _check_period(period)
     grids = read_grids(path)
     if not grids:
         from civicstats.errors import FileUnreadable
 
-        raise FileUnreadable(path.name, "the file holds no cell with a value",
-                             "check that this is the right file and send it again")
+        raise FileUnreadable(path.name, _("the file holds no cell with a value"),
+                             _("check that this is the right file and send it again"))
     domain = domain or infer_domain(path, grids)
     return clean_grids(grids, domain, area=area, period=period, strict=strict)
 
@@ -168,16 +173,19 @@ def clean_grids(grids: list[Grid], domain: str, *, area=None, period=None, stric
                                   [r for _, r, _ in grid.notes], "", [m for _, _, m in grid.notes]))
     if not tables:
         issues.append(_issues([source(grids[0], 0, 0) if grids else ""], "error", "no_table", "",
-                              f"no sheet has a header row naming a {domain} measure "
-                              f"({', '.join(vocab.domain_measures(domain))}); check the domain, "
-                              "or add the header variant to civicstats/vocab/measures.csv"))
+                              say("no sheet has a table of {domain} figures ({measures}); check that "
+                                  "this is the right form, and use the headers of the standard form",
+                                  domain=_(DOMAIN_NAMES[domain]),
+                                  measures=listing(map(vocab.label, vocab.domain_measures(domain))))))
     for name, src in area_names.items():
         if places.resolve_area(name).area is None:
             issues.append(_issues([src], "warning", "unknown_area", name,
-                                  f"'{name}' is not in data/reference/areas.csv; kept as written. "
-                                  "Fix the spelling or add the area (or an alias) to areas.csv"))
+                                  say("'{name}' is not in the list of places; its figures are kept "
+                                      "under this name. Check the spelling, or write the full name "
+                                      "(e.g. 天悦社区)", name=name)))
     out = _records_frame(records)
     iss = _issues_frame(issues)
+    analyst.note(iss)
     if strict and (iss.severity == "error").any():
         out = out.iloc[0:0]
     return CleanResult(out, iss, domain)
@@ -206,7 +214,8 @@ def infer_domain(path, grids: list[Grid]) -> str:
                 counts[col.domain] += 1
     best = max(counts, key=counts.get)
     if counts[best] == 0:
-        raise UsageError(Path(path).name, "cannot tell the domain", "pass --domain")
+        raise UsageError(Path(path).name, _("cannot tell which figures the file holds"),
+                         _("pass --domain partners, childcare or volunteers"))
     return best
 
 
@@ -214,8 +223,8 @@ def _check_period(period) -> str:
     try:
         return check_period(period)
     except ValueError:
-        raise UsageError("--period", f"'{period}' is not a month",
-                         "write it as YYYY-MM, e.g. 2023-09") from None
+        raise UsageError("--period", say("'{period}' is not a month", period=period),
+                         _("write it as YYYY-MM, e.g. 2023-09")) from None
 
 
 # ----------------------------------------------------------------------------- one sheet
@@ -256,7 +265,8 @@ def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names:
                 continue
             if not headers.unit_fits(measure, unit):
                 issues.append(_issues([source(grid, r, b.label)], "error", "unit_conflict", unit,
-                                      f"the unit '{unit}' does not fit {vocab.label(measure)}; correct the unit"))
+                                      say("the unit '{unit}' does not fit {measure}; correct the unit",
+                                          unit=unit, measure=vocab.label(measure))))
                 continue
             factor = headers.factor(unit)
             for c, v in b.columns.items():
@@ -275,9 +285,7 @@ def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names:
                         else "bad_period" if period > current_month() else None)
                 if rule:
                     issues.append(_issues([source(grid, r, c)], "error", rule, table.text(raw),
-                                          _future_message() if rule == "bad_period" else
-                                          f"no {'area' if not area else 'reporting month'} for this figure; "
-                                          "name it in the title or the column header"))
+                                          _future_message() if rule == "bad_period" else _(_UNNAMED[rule])))
                     continue
                 hit = places.resolve_area(area)
                 if hit.area is None and area not in area_names:
@@ -291,8 +299,15 @@ def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names:
     return records, issues, len(blocks)
 
 
+_UNNAMED = {
+    "missing_area": N_("no area for this figure; name the place in the title or the column header"),
+    "missing_period": N_("no reporting month for this figure; name the month (e.g. 2023年9月) in the "
+                         "title or the column header"),
+}
 _WHY = {
-    "flow": "is a change over the month (新增/增加), not the count as of the month; it is not loaded",
+    "flow": N_("column '{name}' is a change over the month (新增/增加), not the count as of the month, "
+               "so it was not read; give the count at the end of the month in the standard form's "
+               "column"),
 }
 
 
@@ -320,7 +335,8 @@ def _columns(grid, t, domain, fb):
         if c in wanted and col.total and any(
             cols[o].name == col.name and not cols[o].total for o in wanted if o != c
         ):
-            issues.append(_unknown_column(grid, t, c, "is a total column; its parts are loaded instead"))
+            issues.append(_unknown_column(grid, t, c, N_("column '{name}' is a total column; it was not "
+                                                         "read, the columns it adds up were")))
         elif c in wanted:
             if col.month:
                 col = replace(col, period=fb.month(col.month), month=0)
@@ -333,18 +349,24 @@ def _columns(grid, t, domain, fb):
             continue
         elif col.why == "unit_conflict" and col.domain == domain:
             issues.append(_header_issue(grid, t, c, "unit_conflict",
-                                        f"the unit '{col.unit}' does not fit {vocab.label(col.name)}; "
-                                        "correct the unit in the header"))
+                                        say("the unit '{unit}' does not fit {measure}; correct the unit "
+                                            "in the header", unit=col.unit, measure=vocab.label(col.name))))
         elif col.why == "ambiguous" and col.domain == domain:
             issues.append(_header_issue(grid, t, c, "ambiguous_header",
-                                        f"this header could mean {' or '.join(map(vocab.label, col.candidates))}; "
-                                        "write the header as in the standard form"))
+                                        say("this header could mean any of {measures}; write the header "
+                                            "as in the standard form",
+                                            measures=listing(map(vocab.label, col.candidates)))))
         elif col.why in _WHY:
             issues.append(_unknown_column(grid, t, c, _WHY[col.why]))
         elif col.kind == "measure":
-            issues.append(_unknown_column(grid, t, c, f"is a {col.domain} measure, not a {domain} one"))
+            issues.append(_unknown_column(grid, t, c, N_("column '{name}' holds {other} figures, not "
+                                                         "{domain} figures, so it was not read; send "
+                                                         "them on the {other} form"),
+                                          other=_(DOMAIN_NAMES[col.domain]), domain=_(DOMAIN_NAMES[domain])))
         else:
-            issues.append(_unknown_column(grid, t, c, "is not in the vocabulary"))
+            issues.append(_unknown_column(grid, t, c, N_("column '{name}' is not one of the figures of "
+                                                         "the form and was not read; if it holds figures, "
+                                                         "use the column header of the standard form")))
     return measure_cols, context_cols, issues
 
 
@@ -380,8 +402,9 @@ def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: d
         filled = cells.iloc[rows, c].notna().to_numpy() if c not in t.names else None
         if filled is not None and filled.any():
             issues.append(_issues([source(grid, int(rows[np.argmax(filled)]), c)], "warning", "unknown_column", "",
-                                  "this column holds values but has no header; it is skipped. "
-                                  "Give it a header from civicstats/vocab/measures.csv if it should be read"))
+                                  _("this column holds figures but has no header, so it was not read; "
+                                    "if they belong to the form, give the column the header of the "
+                                    "standard form")))
 
     records = []
     for block_measures, block_context in _blocks(t, measure_cols, context_cols):
@@ -401,11 +424,11 @@ def _header_issue(grid, t, c, rule, message) -> pd.DataFrame:
     return _issues([_header_source(grid, t, c)], "error", rule, t.name(c), message)
 
 
-def _unknown_column(grid, t, c, why) -> pd.DataFrame:
+def _unknown_column(grid, t, c, msgid, **fields) -> pd.DataFrame:
+    """A column that is not read: ``msgid`` (with ``{name}``, the header as written) says why."""
     name = t.name(c)
     return _issues([_header_source(grid, t, c)], "warning", "unknown_column", name,
-                   f"column '{name}' {why}; it is skipped. If it should be read, add the header "
-                   "to civicstats/vocab/measures.csv or context.csv")
+                   say(msgid, name=name, **fields))
 
 
 def _drop_repeated_headers(cells, rows, t, measure_cols) -> np.ndarray:
@@ -465,7 +488,7 @@ def _context(grid, rows, cols: dict, merged) -> tuple[np.ndarray, int | None]:
     """One text per row from the context columns of one field, highest rank first; "" if none."""
     out = np.full(len(rows), "", dtype=object)
     first = None
-    for c, _ in sorted(cols.items(), key=lambda kv: (-kv[1].rank, kv[0])):
+    for c, _col in sorted(cols.items(), key=lambda kv: (-kv[1].rank, kv[0])):
         first = c if first is None else first
         vals = table.texts(table.fill_down_merged(grid.cells, merged, c, rows))
         out = np.where(out == "", vals, out)
@@ -491,22 +514,22 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
     if area_col is None and not fb.area:
         if has_value.any():
             issues.append(_issues([_first_value_source(grid, rows, parsed, has_value)], "error", "missing_area", "",
-                                  "the table names no area (no 社区/街道 column, and the sheet name and title "
-                                  "name no known area); pass --area or add an area column"))
+                                  _("the table does not say which place its figures are for: add a 社区 "
+                                    "or 街道 column, or name the place in the title")))
         return [], issues
     missing = has_value & (area == "")
     if missing.any():
         issues.append(_issues(_sources(grid, rows[missing], area_col), "error", "missing_area", "",
-                              "this row has numbers but no area; fill in the area cell (or pass --area)"))
+                              _("this row has figures but no place; fill in its 社区/街道 cell")))
         ok &= ~missing
     area, unsure, ambiguous = _canonical_areas(grid, rows, area, area_col, ok, area_names)
     if unsure.any() and area_col is not None:
         issues.append(_issues(_sources(grid, rows[unsure], area_col), "error", "ambiguous_area", area[unsure],
-                              [f"'{a}' could be any of {', '.join(ambiguous.get(a, ()))}; write the full name"
-                               for a in area[unsure]]))
+                              [say("'{name}' could be any of {places}; write the full name", name=a,
+                                   places=listing(ambiguous.get(a, ()))) for a in area[unsure]]))
         ok &= ~unsure
 
-    group, _ = _context(grid, rows, by_field["group"], grid.merged)
+    group, _first = _context(grid, rows, by_field["group"], grid.merged)
 
     period, bad = _periods(grid, rows, by_field, fb)
     header_months = all(col.period for col in measures.values())  # e.g. 居民合伙人 over 8月 | 9月
@@ -515,8 +538,8 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
     if period is None:
         if has_value.any():
             issues.append(_issues([_first_value_source(grid, rows, parsed, has_value)], "error", "missing_period",
-                                  "", "the table has no period column and neither the sheet name nor the title "
-                                  "names a month; pass --period YYYY-MM or add a 月份 column"))
+                                  "", _("the table does not say which month its figures are for: name the "
+                                        "month in the title (e.g. 2023年9月) or add a 月份 column")))
         return [], issues
     if bad is not None and not header_months:
         issues += bad(ok & (period == ""), ok)
@@ -558,8 +581,8 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
 
 
 def _future_message() -> str:
-    return (f"this month is after the current month ({current_month()}); "
-            "check the year and month of the reporting period")
+    return say("this month is after the current month ({now}); check the year and month of the "
+               "reporting period", now=current_month())
 
 
 _OWN_UNIT = re.compile(r"[元万亿千]")
@@ -654,12 +677,11 @@ def _periods(grid, rows, by_field, fb: _Fallback):
         unreadable = rows_without & (raw != "")
         if unreadable.any():
             issues.append(_issues(_sources(grid, rows[unreadable], c), "error", "bad_period", raw[unreadable],
-                                  "this is not a month; write it as 2023年9月 or 2023-09"))
+                                  _("this is not a month; write it as 2023年9月 or 2023-09")))
         blank = rows_without & (raw == "")
         if blank.any():
             issues.append(_issues(_sources(grid, rows[blank], c), "error", "missing_period", "",
-                                  "this row has numbers but no period; fill in the period cell "
-                                  "(or pass --period YYYY-MM)"))
+                                  _("this row has figures but no month; fill in its 月份 cell")))
         return issues
 
     return out, bad
@@ -760,6 +782,12 @@ def _total_scopes(grid, rows, totals, area_cols):
             yield tr, label, scope, size
 
 
+_TOTAL_IS = N_("check the '{label}' row: its {size} rows add up to {summed}, the table says {stated}; "
+               "correct the total or the rows")
+_TOTAL_AT_LEAST = N_("check the '{label}' row: its {size} rows add up to at least {summed}, the table "
+                     "says {stated}; correct the total or the rows")
+
+
 def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.DataFrame]:
     """One total_mismatch issue per total cell whose stated figure cannot be the sum of its rows.
 
@@ -785,11 +813,10 @@ def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.Da
             s_hi = math.inf if stated.qualifier == "at_least" else stated.value
             eps = 1e-6 * max(1.0, abs(stated.value))
             if s_hi < lo - eps or s_lo > hi + eps:
-                computed = _fmt(lo) if hi == lo else f"at least {_fmt(lo)}"
+                msgid = _TOTAL_IS if hi == lo else _TOTAL_AT_LEAST
                 issues.append(_issues(
                     [source(grid, int(tr), c)], "error", "total_mismatch", table.text(cells.iat[tr, c]),
-                    f"'{label}' states {_fmt(stated.value)} but the {size} rows it sums "
-                    f"add up to {computed}; correct the total or the rows"))
+                    say(msgid, label=label, size=size, summed=_fmt(lo), stated=_fmt(stated.value))))
     return issues
 
 

@@ -5,6 +5,11 @@ report failed (the rest still written), 2 for usage errors and unreadable files.
 Bad input never shows a Python traceback: :func:`main` turns every
 :class:`~civicstats.errors.CivicstatsError` into its message and exit code.
 Set ``CIVICSTATS_DEBUG=1`` to see tracebacks of unexpected errors.
+
+Every line printed for a person goes through ``civicstats.messages`` (Chinese by
+default, ``--lang en``); hints for the analyst (a header the vocabulary lacks, an
+unknown area) go to ``logs/analyst.log`` (``$CIVICSTATS_LOG_DIR``), see
+``civicstats.analyst``.
 """
 
 import contextlib
@@ -15,6 +20,7 @@ import click
 
 from civicstats import __version__
 from civicstats.errors import CivicstatsError
+from civicstats.messages import N_, _, say
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,11 +29,12 @@ from civicstats.errors import CivicstatsError
               help="Language of every message: zh (default) or en; also $CIVICSTATS_LANG.")
 def app(lang):
     """Clean, store, report and chart district civic statistics."""
-    from civicstats import messages
+    from civicstats import analyst, config, messages
 
     if lang:
         messages.set_language(lang)
         os.environ[messages.ENV_LANG] = lang  # notebook kernels and workers read it too
+    analyst.log_to(config.log_dir())  # the file is made only when there is a hint to write
 
 
 def err(text: str) -> None:
@@ -49,7 +56,7 @@ def published():
         mark = {"at_least": "+", "approx": "~", "at_most": "<="}.get(row.qualifier, "")
         who = f"{row.area}{' / ' + row.group if row.group else ''}"
         click.echo(f"{row.period}  {who:<20} {row.measure:<24} {mark}{row.value:,.0f}")
-    click.echo(f"{len(pub)} published figures; source: data/published/seed_figures.csv")
+    click.echo(say("{n} published figures; source: data/published/seed_figures.csv", n=len(pub)))
 
 
 # -- ingest / status / export (civicstats.store) --------------------------------
@@ -80,9 +87,10 @@ def ingest_cmd(paths, store, domain):
                          progress=lambda o: click.echo(o.line()))
     counts = {k: sum(o.outcome == k for o in outcomes)
               for k in ("ok", "rejected-cells", "unchanged", "failed")}
-    click.echo(f"{len(outcomes)} files: {counts['ok']} ingested, {counts['rejected-cells']} with "
-               f"rejected cells, {counts['unchanged']} unchanged, {counts['failed']} failed; "
-               f"store {config.store_path(store)}")
+    click.echo(say("{n} files: {ok} ingested, {rejected} with rejected cells, {unchanged} unchanged, "
+                   "{failed} failed; store {store}", n=len(outcomes), ok=counts["ok"],
+                   rejected=counts["rejected-cells"], unchanged=counts["unchanged"],
+                   failed=counts["failed"], store=config.store_path(store)))
     click.get_current_context().exit(max((o.exit_code for o in outcomes), default=0))
 
 
@@ -95,14 +103,15 @@ def status_cmd(store):
 
     table = st.status(store=store)
     if table.empty:
-        click.echo(f"the store {config.store_path(store)} holds no records yet; "
-                   "run `civicstats ingest data/raw` first")
+        click.echo(say("the store {store} holds no records yet; run `civicstats ingest data/raw` first",
+                       store=config.store_path(store)))
         return
     shown = table.assign(last_ingest=table["last_ingest"].dt.strftime("%Y-%m-%d %H:%M"))
     click.echo(shown.to_string(index=False))
     log = st.ingests(store=store).drop_duplicates("path", keep="last")
     for row in log[log["outcome"] == "failed"].itertuples():
-        click.echo(f"failed (latest version not loaded): {row.path}: {row.message}")
+        click.echo(say("failed (latest version not loaded): {path}: {message}", path=row.path,
+                       message=row.message))
 
 
 @app.command("export")
@@ -115,7 +124,60 @@ def export_cmd(fmt, out, store):
     from civicstats import store as st
 
     n = st.export(fmt, out, store=store)
-    click.echo(f"{n} current records written to {out} ({fmt})")
+    click.echo(say("{n} current records written to {out} ({fmt})", n=n, out=out, fmt=fmt))
+
+
+# -- issues (civicstats.store.issues) -------------------------------------------
+
+ISSUE_HEADINGS = {"period": N_("month"), "source": N_("cell"), "severity": N_("severity"),
+                  "rule": N_("problem"), "raw": N_("as written"), "message": N_("what to change")}
+"""Column headings of the issues table printed for a person (the CSV keeps the contract's names)."""
+
+
+@app.command("issues")
+@click.option("--period", help="Only the issues of this month, YYYY-MM.")
+@click.option("--file", "file", help="Only the issues of this file (its path as ingested, or its name).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the issues to this CSV instead.")
+@STORE_OPTION
+def issues_cmd(period, file, out, store):
+    """List the open issues in the store with their cells, as ingest found them. Exit 0.
+
+    The CSV has the columns of contract 2 (source, severity, rule, raw, message) and the
+    issue's domain, file and period.
+    """
+    import pandas as pd
+
+    from civicstats import store as st
+    from civicstats.csvsafe import write_csv
+    from civicstats.errors import UsageError
+    from civicstats.messages import rule_words
+    from civicstats.params import check_period
+
+    if period is not None:
+        try:
+            period = check_period(period)
+        except ValueError as exc:
+            raise UsageError("--period", str(exc), _("give the month as e.g. --period 2023-09")) from None
+    found = st.issues(period, file=file, store=store)
+    found = found.assign(period=found["period"].astype(str).replace("NaT", ""))
+    if out:
+        write_csv(found, out)
+        click.echo(say("{n} open issues written to {out}", n=len(found), out=out))
+        return
+    if found.empty:
+        click.echo(_("no open issues") if period is None and file is None else
+                   _("no open issues for this month or file"))
+        return
+    shown = pd.DataFrame({
+        "period": found["period"], "source": found["source"], "severity": found["severity"].map(_),
+        "rule": found["rule"].map(rule_words), "raw": found["raw"], "message": found["message"],
+    }).rename(columns=lambda c: _(ISSUE_HEADINGS[c]))
+    with pd.option_context("display.unicode.east_asian_width", True, "display.max_colwidth", None,
+                           "display.width", None):
+        click.echo(shown.to_string(index=False))
+    errors = int((found["severity"] == "error").sum())
+    click.echo(say("{n} open issues ({errors} errors, {warnings} warnings)", n=len(found), errors=errors,
+                   warnings=len(found) - errors))
 
 
 # -- clean (owner: cleaning engine) --------------------------------------------
@@ -136,8 +198,10 @@ def clean_command(file, domain, out, issues_out, area, period, strict):
     Exit 0 no errors, 1 some cells rejected (the rest written; under --strict
     nothing written), 2 file unreadable or bad arguments.
     """
+    from civicstats import analyst, config, vocab
     from civicstats.clean import clean, records_for_csv
     from civicstats.csvsafe import write_csv
+    from civicstats.messages import rule_words
 
     result = clean(file, domain, area=area, period=period, strict=strict)
     records, issues = result.records, result.issues
@@ -147,19 +211,23 @@ def clean_command(file, domain, out, issues_out, area, period, strict):
     if out and not (strict and errors):
         write_csv(records_for_csv(records), out)
     if not out or (strict and errors):
-        click.echo(f"{len(records)} records from {file} ({result.domain})")
+        click.echo(say("{n} records from {file} ({domain})", n=len(records), file=file, domain=result.domain))
         for measure, n in records.measure.value_counts(sort=False).items():
             if n:
-                click.echo(f"  {measure:<24} {n}")
-        click.echo(f"{len(issues)} issues ({errors} errors, {len(issues) - errors} warnings)")
+                click.echo(f"  {measure:<24} {vocab.label(measure):<12} {n}")
+        click.echo(say("{n} issues ({errors} errors, {warnings} warnings)", n=len(issues), errors=errors,
+                       warnings=len(issues) - errors))
         for rule, n in issues.rule.value_counts().items():
-            click.echo(f"  {rule:<24} {n}")
+            click.echo(f"  {rule:<24} {rule_words(rule):<12} {n}")
     for row in issues[issues.severity == "error"].head(10).itertuples():
-        err(f"{row.source}: {row.rule}: {row.message}")
+        err(say("{source}: {rule}: {message}", source=row.source, rule=row.rule, message=row.message))
     if errors > 10:
-        err(f"... and {errors - 10} more errors" + ("" if issues_out else "; pass --issues FILE to list them all"))
+        err(say("... and {n} more errors", n=errors - 10) if issues_out else
+            say("... and {n} more errors; pass --issues FILE to list them all", n=errors - 10))
     if strict and errors:
-        err(f"--strict: {errors} errors, nothing written")
+        err(say("--strict: {n} errors, nothing written", n=errors))
+    if hints := analyst.hints(issues):
+        err(say("{n} hints for the analyst in {path}", n=len(hints), path=config.log_dir() / analyst.LOG_FILE))
     click.get_current_context().exit(1 if errors else 0)
 
 
@@ -235,35 +303,38 @@ def charts_cmd(period, out, formats, size, store):
     try:
         period = check_period(period)
     except ValueError as exc:
-        raise UsageError("--period", str(exc), "e.g. --period 2023-09") from None
+        raise UsageError("--period", str(exc), _("give the month as e.g. --period 2023-09")) from None
     records = store_mod.load(store=store)
     if records.empty or not (records["period"].astype(str) == period).any():
-        have = ", ".join(store_mod.periods(store=store)) or "none"
-        raise UsageError("charts", f"the store has no records for {period} (months: {have})",
-                         "ingest that month's files first, e.g. civicstats ingest data/raw")
+        have = ", ".join(store_mod.periods(store=store)) or _("none")
+        raise UsageError("charts", say("the store has no records for {period} (months: {have})",
+                                       period=period, have=have),
+                         _("ingest that month's files first, e.g. civicstats ingest data/raw"))
     nl = charts.newsletter(records, period)
     paths = charts.save_newsletter(nl, out, formats=[f.strip() for f in formats.split(",")],
                                    size=size)
     for name, chart in nl.charts.items():
         click.echo(f"{name}: {chart.title}")
     for name, reason in nl.skipped.items():
-        err(f"skipped {name}: {reason}")
-    click.echo(f"{len(nl.charts)} charts, {len(paths)} files in {out}")
+        err(say("skipped {name}: {reason}", name=name, reason=reason))
+    click.echo(say("{n} charts, {files} files in {out}", n=len(nl.charts), files=len(paths), out=out))
 
 
 def os_error_message(exc: OSError) -> str:
     """A plain sentence for a failed read or write, naming the path and what to do.
 
-    >>> os_error_message(OSError(28, "No space left on device", "/srv/reports/2023-09"))
+    >>> from civicstats.messages import language
+    >>> with language("en"):
+    ...     os_error_message(OSError(28, "No space left on device", "/srv/reports/2023-09"))
     "cannot write '/srv/reports/2023-09': No space left on device. What to do: free disk space or choose another --out folder; nothing already stored or reported was changed."
     """
     where = exc.filename or ""
     what = exc.strerror or str(exc)
-    return (f"cannot write {where!r}: {what}. What to do: free disk space or choose another "
-            "--out folder; nothing already stored or reported was changed."
+    return (say("cannot write '{path}': {reason}. What to do: free disk space or choose another --out "
+                "folder; nothing already stored or reported was changed.", path=where, reason=what)
             if where else
-            f"{what}. What to do: check the output folder exists, is writable and the disk has "
-            "space; nothing already stored or reported was changed.")
+            say("{reason}. What to do: check the output folder exists, is writable and the disk has "
+                "space; nothing already stored or reported was changed.", reason=what))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,25 +342,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = app.main(args=argv, prog_name="civicstats", standalone_mode=False)
     except CivicstatsError as exc:
-        err(f"error: {exc}")
+        err(say("error: {message}", message=exc))
         code = exc.exit_code
     except click.exceptions.Abort:
-        err("aborted.")
+        err(_("aborted."))
         code = 130
     except click.ClickException as exc:
         exc.show()
         code = exc.exit_code
     except KeyboardInterrupt:
-        err("interrupted.")
+        err(_("interrupted."))
         code = 130
     except OSError as exc:  # disk full, unwritable or missing folder: say where and what to do
-        err(f"error: {os_error_message(exc)}")
+        err(say("error: {message}", message=os_error_message(exc)))
         code = 2
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
         if os.environ.get("CIVICSTATS_DEBUG"):
             raise
-        err(f"error: unexpected {type(exc).__name__}: {exc}. "
-            "What to do: rerun with CIVICSTATS_DEBUG=1 and report this message.")
+        err(say("error: unexpected {kind}: {reason}. What to do: rerun with CIVICSTATS_DEBUG=1 and "
+                "report this message.", kind=type(exc).__name__, reason=exc))
         code = 2
     code = 0 if code is None else int(code)
     if argv is None:

@@ -14,6 +14,7 @@ from pathlib import Path
 ENV_ROOT = "CIVICSTATS_ROOT"
 ENV_STORE = "CIVICSTATS_STORE"
 ENV_REPORTS = "CIVICSTATS_REPORTS"
+ENV_LOG_DIR = "CIVICSTATS_LOG_DIR"
 
 
 def project_root() -> Path:
@@ -59,3 +60,15 @@ def reports_dir(out: str | os.PathLike | None = None) -> Path:
 
 def notebooks_dir() -> Path:
     return project_root() / "notebooks"
+
+
+def log_dir() -> Path:
+    """Where the analyst's log goes: $CIVICSTATS_LOG_DIR, else ``logs/`` in the current folder.
+
+    >>> import os
+    >>> os.environ["CIVICSTATS_LOG_DIR"] = "/tmp/civicstats-logs"
+    >>> str(log_dir())
+    '/tmp/civicstats-logs'
+    >>> del os.environ["CIVICSTATS_LOG_DIR"]
+    """
+    return Path(os.environ.get(ENV_LOG_DIR) or "logs")

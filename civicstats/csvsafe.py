@@ -1,4 +1,8 @@
-"""CSV files for spreadsheet users: UTF-8, and no cell that a spreadsheet would run as a formula.
+"""CSV files for spreadsheet users: UTF-8 with a BOM, and no cell that a spreadsheet would run as a formula.
+
+The BOM (``EF BB BF``) is how Excel tells UTF-8 from the machine's code page: without
+it, Excel on a Chinese Windows opens the file as GBK and shows ``10鏈�`` for ``10月``.
+Read such a file back with ``encoding="utf-8-sig"`` (pandas and the cleaner do).
 
 A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is
 run as a formula by Excel and LibreOffice (CSV injection, OWASP). Such cells get
@@ -17,6 +21,8 @@ import os
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ENCODING = "utf-8-sig"
+"""UTF-8 with a BOM when writing; when reading, the BOM is taken off if there is one."""
 
 
 def neutralise_text(text: str) -> str:
@@ -38,12 +44,18 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(df: pd.DataFrame, path: str | os.PathLike, *, safe: bool = True) -> None:
-    """Write ``df`` as UTF-8 CSV without index; text cells neutralised unless ``safe=False``.
+    """Write ``df`` as UTF-8 CSV with a BOM, without index; text cells neutralised unless ``safe=False``.
 
     The file is written beside its target and renamed into place, so a reader
     never sees half a file.
+
+    >>> import codecs, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> write_csv(pd.DataFrame({"月份": ["2023-09"]}), p)
+    >>> p.read_bytes().startswith(codecs.BOM_UTF8), pd.read_csv(p, encoding=ENCODING).columns.tolist()
+    (True, ['月份'])
     """
     path = os.fspath(path)
     tmp = f"{path}.tmp-{os.getpid()}"
-    (neutralise(df) if safe else df).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+    (neutralise(df) if safe else df).to_csv(tmp, index=False, encoding=ENCODING, lineterminator="\n")
     os.replace(tmp, path)

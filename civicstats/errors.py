@@ -1,14 +1,22 @@
 """Errors that carry a message for a person and the exit code of the command.
 
 Every error raised for bad input is a :class:`CivicstatsError`; the command line
-prints its message (never a traceback) and exits with its code.
+prints its message (never a traceback) and exits with its code. ``what`` and
+``todo`` are already in the reader's language (the caller writes them with
+:func:`civicstats.messages.say`); the frame around them is translated here.
 
->>> err = FileUnreadable("a.xlsx", "it is not a workbook", "save it again as .xlsx")
->>> str(err)
+>>> from civicstats.messages import language
+>>> with language("en"):
+...     str(FileUnreadable("a.xlsx", "it is not a workbook", "save it again as .xlsx"))
 'a.xlsx: it is not a workbook. What to do: save it again as .xlsx.'
->>> err.exit_code
+>>> with language("zh"):
+...     str(FileUnreadable("a.xlsx", "不是工作簿", "请另存为 .xlsx"))
+'a.xlsx：不是工作簿。处理办法：请另存为 .xlsx。'
+>>> FileUnreadable("a.xlsx", "x").exit_code
 2
 """
+
+from civicstats.messages import say
 
 
 class CivicstatsError(Exception):
@@ -18,9 +26,9 @@ class CivicstatsError(Exception):
 
     def __init__(self, where: str, what: str, todo: str = ""):
         self.where, self.what, self.todo = where, what, todo
-        text = f"{where}: {what}." if where else f"{what}."
+        text = say("{where}: {what}.", where=where, what=what) if where else say("{what}.", what=what)
         if todo:
-            text += f" What to do: {todo}."
+            text += say(" What to do: {todo}.", todo=todo)
         super().__init__(text)
 
 

@@ -38,6 +38,39 @@ def N_(msgid: str) -> str:  # noqa: N802 - the gettext name for "mark for extrac
     return msgid
 
 
+RULE_WORDS = {
+    "no_table": N_("no table found"),
+    "missing_area": N_("no area for the figures"),
+    "missing_period": N_("no reporting month"),
+    "bad_period": N_("the month is not valid"),
+    "total_mismatch": N_("the total does not match its rows"),
+    "unreadable_value": N_("not a number that can be read"),
+    "ambiguous_number": N_("a number that can be read two ways"),
+    "not_a_count": N_("a percentage where a count is expected"),
+    "negative_count": N_("a count below zero"),
+    "fractional_count": N_("a count that is not a whole number"),
+    "excel_error": N_("an Excel error instead of a number"),
+    "formula_without_value": N_("a formula without a saved value"),
+    "unit_conflict": N_("a unit that does not fit the figure"),
+    "ambiguous_area": N_("a place name that fits several places"),
+    "ambiguous_header": N_("a header that could mean two figures"),
+    "duplicate_key": N_("the same figure given twice"),
+    "unknown_column": N_("a column that is not read"),
+    "unknown_area": N_("a place name not in the list of places"),
+}
+"""Rule id (contract 2) -> the rule in words, e.g. for a 问题清单's "rule in words" column."""
+
+
+def rule_words(rule: str) -> str:
+    """The rule in words in the current language; an unknown rule (a ``check_*`` one) as its id.
+
+    >>> with language("zh"):
+    ...     rule_words("total_mismatch")
+    '合计与各行之和不符'
+    """
+    return _(RULE_WORDS[rule]) if rule in RULE_WORDS else rule
+
+
 def set_language(lang: str | None) -> None:
     """Choose the language of every later message (``None``: back to the environment)."""
     global _chosen
@@ -110,6 +143,16 @@ def say(msgid: str, /, **fields) -> str:
     """Translate ``msgid`` and fill its ``{fields}``."""
     text = _(msgid)
     return text.format(**fields) if fields else text
+
+
+def listing(items) -> str:
+    """Items joined as a list is written in the current language.
+
+    >>> with language("zh"):
+    ...     listing(["居民合伙人", "团体合伙人"])
+    '居民合伙人、团体合伙人'
+    """
+    return _(", ").join(map(str, items))
 
 
 def both(msgid: str, /, **fields) -> dict[str, str]:

@@ -9,7 +9,7 @@ error (exit 2) and never a traceback inside a notebook.
 >>> validate("overview", {"period": "2023-13"})
 Traceback (most recent call last):
 ...
-civicstats.errors.UsageError: parameter period: '2023-13' is not a month (YYYY-MM, month 01-12). What to do: give the month as e.g. 2023-09.
+civicstats.errors.UsageError: 参数 period：‘2023-13’不是月份（应写作 YYYY-MM，月份 01–12）。处理办法：请按 2023-09 的格式填写月份。
 >>> validate("area_profile", {"period": "2023-09", "area": "北干天悦社区"})["area"]
 '天悦社区'
 """
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from civicstats.errors import UsageError
+from civicstats.messages import N_, _, say
 from civicstats.values import check_period  # noqa: F401 - the check of every period parameter
 
 
@@ -26,7 +27,7 @@ def check_text(value: Any) -> str:
     """Any single-line text (paths, folder names); newlines and NULs are refused."""
     text = "" if value is None else str(value)
     if "\n" in text or "\x00" in text or "\r" in text:
-        raise ValueError(f"{text!r} must be one line")
+        raise ValueError(say("'{text}' must be one line", text=text))
     return text
 
 
@@ -46,7 +47,7 @@ def check_area(value: Any, known: Iterable[str] = ()) -> str:
         return canonical
     if text and text in set(known):
         return text
-    raise ValueError(f"{text!r} is not a known area (see data/reference/areas.csv)")
+    raise ValueError(say("'{text}' is not a known area (see data/reference/areas.csv)", text=text))
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,13 @@ class Param:
 
 
 COMMON = (
-    Param("period", str, None, check_period, "reporting month YYYY-MM"),
-    Param("store", str, "", check_text, "DuckDB store file; empty = the default store"),
-    Param("output_dir", str, "charts", check_text, "folder for exported charts, relative to the report"),
+    Param("period", str, None, check_period, N_("reporting month YYYY-MM")),
+    Param("store", str, "", check_text, N_("DuckDB store file; empty = the default store")),
+    Param("output_dir", str, "charts", check_text, N_("folder for exported charts, relative to the report")),
 )
 """Parameters every report notebook takes."""
 
-AREA = Param("area", str, None, check_area, "the area to profile (canonical name)")
+AREA = Param("area", str, None, check_area, N_("the area to profile (canonical name)"))
 
 REGISTRY: dict[str, tuple[Param, ...]] = {
     "overview": COMMON,
@@ -104,7 +105,9 @@ def validate(notebook: str, given: dict[str, Any], *, known_areas: Iterable[str]
     Values are plain ``str``/``int`` so papermill writes them as literals into
     the injected cell: nothing a user types can become code there.
 
-    >>> validate("overview", {"period": "2023-09", "colour": "red"})
+    >>> from civicstats.messages import language
+    >>> with language("en"):
+    ...     validate("overview", {"period": "2023-09", "colour": "red"})
     Traceback (most recent call last):
     ...
     civicstats.errors.UsageError: notebook overview: unknown parameter 'colour'. What to do: use one of: period, store, output_dir.
@@ -112,19 +115,21 @@ def validate(notebook: str, given: dict[str, Any], *, known_areas: Iterable[str]
     spec = {p.name: p for p in params_for(notebook)}
     unknown = [name for name in given if name not in spec]
     if unknown:
-        raise UsageError(f"notebook {notebook}", f"unknown parameter {unknown[0]!r}",
-                         f"use one of: {', '.join(spec)}")
+        raise UsageError(say("notebook {notebook}", notebook=notebook),
+                         say("unknown parameter '{name}'", name=unknown[0]),
+                         say("use one of: {names}", names=", ".join(spec)))
     out = {}
     for name, p in spec.items():
         value = given.get(name, p.default)
         if value is None:
-            raise UsageError(f"notebook {notebook}", f"parameter {name} is required",
-                             f"give {name} ({p.help})")
+            raise UsageError(say("notebook {notebook}", notebook=notebook),
+                             say("parameter {name} is required", name=name),
+                             say("give {name} ({help})", name=name, help=_(p.help)))
         try:
             value = p.check(value, known_areas) if p is AREA else p.check(value)
         except ValueError as exc:
-            todo = "give the month as e.g. 2023-09" if name == "period" else f"check {name}"
-            raise UsageError(f"parameter {name}", str(exc), todo) from None
+            todo = _("give the month as e.g. 2023-09") if name == "period" else say("check {name}", name=name)
+            raise UsageError(say("parameter {name}", name=name), str(exc), todo) from None
         out[name] = p.type(value)
     return out
 

@@ -65,6 +65,7 @@ import numpy as np
 import pandas as pd
 
 from civicstats.errors import FileUnreadable
+from civicstats.messages import N_, _, say
 
 MAX_UNCOMPRESSED = 1 << 30
 MAX_RATIO = 200
@@ -80,11 +81,12 @@ XLS_ERROR_SCAN_LIMIT = 1 << 20  # .xls files up to this size are re-read with xl
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MESSAGE = (
-    "the workbook is password-protected",
-    "remove the password in Excel (File > Info > Protect Workbook) and send it again",
+    N_("the workbook is password-protected"),
+    N_("remove the password in Excel (File > Info > Protect Workbook) and send it again"),
 )
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xltx")
-RESAVE = "open it in Excel, save it as .xlsx and send it again"
+RESAVE = N_("open it in Excel, save it as .xlsx and send it again")
+RESEND = N_("send the complete file again, or open it in Excel, save it as .xlsx and send it again")
 
 
 @dataclass
@@ -169,23 +171,23 @@ def read_grids(path) -> list[Grid]:
         with open(path, "rb") as fh:
             head = fh.read(16)
     except IsADirectoryError:
-        raise FileUnreadable(name, "this is a folder, not a file", "give the path of a file") from None
+        raise FileUnreadable(name, _("this is a folder, not a file"), _("give the path of a file")) from None
     except OSError as err:
-        raise FileUnreadable(name, f"the file cannot be opened ({err.strerror})",
-                             "check the path and permissions") from None
+        raise FileUnreadable(name, say("the file cannot be opened ({reason})", reason=err.strerror),
+                             _("check the path and permissions")) from None
     if not head:
-        raise FileUnreadable(name, "the file is empty (0 bytes)", "send the file again")
+        raise FileUnreadable(name, _("the file is empty (0 bytes)"), _("send the file again"))
     if head.startswith(ZIP_MAGIC):
         return _read_xlsx(path)
     if head.startswith(OLE2_MAGIC):
         return _read_ole2(path)
     if head[:4] in (b"PK\x05\x06", b"PK\x07\x08"):
-        raise FileUnreadable(name, "the file is an empty or split zip archive, not a workbook",
-                             RESAVE)
+        raise FileUnreadable(name, _("the file is an empty or split zip archive, not a workbook"),
+                             _(RESAVE))
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         kind = _describe(head)
-        raise FileUnreadable(name, f"the file is named {path.suffix} but is not a workbook "
-                             f"(it {kind})", RESAVE)
+        raise FileUnreadable(name, say("the file is named {suffix} but is not a workbook (it {kind})",
+                                       suffix=path.suffix, kind=_(kind)), _(RESAVE))
     return _read_csv(path)
 
 
@@ -197,12 +199,12 @@ def _describe(head: bytes) -> str:
     """
     low = head.lstrip().lower()
     if low.startswith((b"<html", b"<!doc", b"<table", b"<?xml")):
-        return "looks like a web page (HTML)" if not low.startswith(b"<?xml") else "is XML"
+        return N_("looks like a web page (HTML)") if not low.startswith(b"<?xml") else N_("is XML")
     if low.startswith(b"%pdf"):
-        return "looks like a PDF"
+        return N_("looks like a PDF")
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "holds binary data of an unknown kind"
-    return "looks like text or CSV"
+        return N_("holds binary data of an unknown kind")
+    return N_("looks like text or CSV")
 
 
 # --- workbooks ----------------------------------------------------------------------------
@@ -213,16 +215,15 @@ def _read_xlsx(path: Path) -> list[Grid]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise FileUnreadable(name, "the file is damaged or incomplete (not a readable zip/xlsx)",
-                             "send the complete file again, or " + RESAVE) from None
+        raise FileUnreadable(name, _("the file is damaged or incomplete (not a readable zip/xlsx)"),
+                             _(RESEND)) from None
     with zf:
         _check_zip_directory(name, zf)
         try:
             scans = _check_parts(name, zf)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
-            raise FileUnreadable(name, "the file is damaged (a part of the xlsx cannot be "
-                                 "unpacked)", "send the complete file again, or " + RESAVE
-                                 ) from None
+            raise FileUnreadable(name, _("the file is damaged (a part of the xlsx cannot be unpacked)"),
+                                 _(RESEND)) from None
     errors = {sheet: scan["errors"] for sheet, scan in scans.items() if scan["errors"]}
     return _read_with_calamine(path, scans, errors)
 
@@ -243,7 +244,7 @@ def _check_parts(name: str, zf: zipfile.ZipFile) -> dict:
 
 def _read_ole2(path: Path) -> list[Grid]:
     if _has_encryption_stream(path):
-        raise FileUnreadable(path.name, *ENCRYPTED_MESSAGE)
+        raise FileUnreadable(path.name, *map(_, ENCRYPTED_MESSAGE))
     errors = _xls_errors(path) if path.stat().st_size <= XLS_ERROR_SCAN_LIMIT else {}
     return _read_with_calamine(path, {}, errors)
 
@@ -302,16 +303,17 @@ def _check_zip_directory(name: str, zf: zipfile.ZipFile) -> None:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_MIN_SIZE and ratio > MAX_RATIO:
             raise FileUnreadable(
-                name, f"the part {info.filename} would unpack to {info.file_size:,} bytes "
-                f"({ratio:,.0f} times its packed size); this looks like a zip bomb and was not "
-                "opened", "send the real workbook")
+                name, say("the part {part} would unpack to {size} bytes ({ratio} times its packed "
+                          "size); this looks like a zip bomb and was not opened", part=info.filename,
+                          size=format(info.file_size, ","), ratio=format(ratio, ",.0f")), _("send the real workbook"))
     if total > MAX_UNCOMPRESSED:
         raise FileUnreadable(
-            name, f"the workbook would unpack to {total:,} bytes, over the limit of "
-            f"{MAX_UNCOMPRESSED:,}; it was not opened", "split the workbook into smaller files")
+            name, say("the workbook would unpack to {size} bytes, over the limit of {limit}; it was "
+                      "not opened", size=format(total, ","), limit=format(MAX_UNCOMPRESSED, ",")),
+            _("split the workbook into smaller files"))
     if "xl/workbook.xml" not in zf.NameToInfo and not any(
             n.lower().endswith("workbook.xml") for n in zf.namelist()):
-        raise FileUnreadable(name, "the file is a zip archive but not an Excel workbook", RESAVE)
+        raise FileUnreadable(name, _("the file is a zip archive but not an Excel workbook"), _(RESAVE))
 
 
 def _sheet_parts(name: str, zf: zipfile.ZipFile) -> dict[str, str]:
@@ -324,8 +326,8 @@ def _sheet_parts(name: str, zf: zipfile.ZipFile) -> dict[str, str]:
     except KeyError:
         return {}
     except Exception:  # defusedxml refusals and broken XML
-        raise FileUnreadable(name, "the workbook's structure (workbook.xml) is damaged or "
-                             "declares XML entities", RESAVE) from None
+        raise FileUnreadable(name, _("the workbook's structure (workbook.xml) is damaged or declares "
+                                   "XML entities"), _(RESAVE)) from None
     targets = {}
     for rel in rels:
         target = rel.get("Target", "")
@@ -348,8 +350,8 @@ def _check_no_dtd(name: str, zf: zipfile.ZipFile) -> None:
             with zf.open(info) as fh:
                 if b"<!DOCTYPE" in fh.read(4096).upper():
                     raise FileUnreadable(
-                        name, f"the part {info.filename} declares a document type (DTD), "
-                        "which Excel never writes; it was not read", RESAVE)
+                        name, say("the part {part} declares a document type (DTD), which Excel "
+                                  "never writes; it was not read", part=info.filename), _(RESAVE))
 
 
 # Patterns start with a literal so that re skips ahead in C (7x faster than a leading \b).
@@ -397,10 +399,7 @@ def _scan_sheet_xml(name: str, sheet: str, zf: zipfile.ZipFile, part: str) -> di
         # widen the range; find the widest of them (only tall sheets pay for this pass)
         cols = max(cols, _max_narrow_column(zf, part))
     if max_row > MAX_ROWS or cols > MAX_COLS or max_row * cols > MAX_CELLS:
-        raise FileUnreadable(
-            f"{name}#{sheet}", f"the sheet uses {max_row:,} rows x {cols:,} columns, "
-            f"over the limit of {MAX_CELLS:,} cells", "delete the unused rows and columns "
-            "(or split the sheet) and send it again")
+        raise _too_big(f"{name}#{sheet}", max_row, cols)
     return {"part": part, "formula": has_formula, "size": zf.getinfo(part).file_size,
             "errors": errors}
 
@@ -462,10 +461,11 @@ def _formula_notes(zf: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]
                         v = child
                 empty_value = v is None or (not v.text and el.get("t") != "str")
                 if f is not None and empty_value:
-                    text = f"the formula ={f.text}" if f.text else "the (shared) formula"
-                    notes.append((el.get("r", "?"), "formula_without_value",
-                                  f"{text} has no saved value; open the file in Excel, save it, "
-                                  "and send it again"))
+                    notes.append((el.get("r", "?"), "formula_without_value", say(
+                        "the formula ={formula} has no saved value; open the file in Excel, save it, "
+                        "and send it again", formula=f.text) if f.text else _(
+                        "the (shared) formula has no saved value; open the file in Excel, save it, "
+                        "and send it again")))
                 el.clear()
             elif tag == "row":
                 el.clear()
@@ -494,10 +494,10 @@ def _read_with_calamine(path: Path, scans: dict, errors: dict | None = None) -> 
     except FileUnreadable:
         raise
     except PasswordError:
-        raise FileUnreadable(name, *ENCRYPTED_MESSAGE) from None
+        raise FileUnreadable(name, *map(_, ENCRYPTED_MESSAGE)) from None
     except Exception as err:  # calamine's own errors: XmlError, ZipError, CalamineError...
-        raise FileUnreadable(name, f"the workbook cannot be read ({_one_line(err)})",
-                             RESAVE) from None
+        raise FileUnreadable(name, say("the workbook cannot be read ({reason})", reason=_one_line(err)),
+                             _(RESAVE)) from None
     if scans:
         _add_formula_notes(path, grids, scans)
     return grids
@@ -513,8 +513,16 @@ def _add_formula_notes(path: Path, grids: list[Grid], scans: dict) -> None:
             try:
                 grid.notes.extend(_formula_notes(zf, scan["part"]))
             except Exception:
-                raise FileUnreadable(f"{path.name}#{sheet}", "the sheet's XML is damaged or "
-                                     "declares XML entities", RESAVE) from None
+                raise FileUnreadable(f"{path.name}#{sheet}", _("the sheet's XML is damaged or declares "
+                                                                "XML entities"), _(RESAVE)) from None
+
+
+def _too_big(where: str, rows: int, cols: int) -> FileUnreadable:
+    """The refusal of a sheet whose used range is over the cell limit."""
+    return FileUnreadable(where, say("the sheet uses {rows} rows x {cols} columns, over the limit of "
+                                     "{limit} cells", rows=format(rows, ","), cols=format(cols, ","),
+                                     limit=format(MAX_CELLS, ",")),
+                          _("delete the unused rows and columns (or split the sheet) and send it again"))
 
 
 def _one_line(err: Exception) -> str:
@@ -533,10 +541,7 @@ def _grid_from_sheet(name: str, sheet, errors: dict | None = None) -> Grid | Non
         rows = max(rows, 1 + max(r for r, _ in errors))
         cols = max(cols, 1 + max(c for _, c in errors))
     if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
-        raise FileUnreadable(
-            f"{name}#{sheet.name}", f"the sheet uses {rows:,} rows x {cols:,} columns, over "
-            f"the limit of {MAX_CELLS:,} cells", "delete the unused rows and columns (or split "
-            "the sheet) and send it again")
+        raise _too_big(f"{name}#{sheet.name}", rows, cols)
     merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
     # a merged range may reach past the last cell with a value: the grid covers it too
     rows = min(max([rows] + [r1 + 1 for _, _, r1, _ in merged]), MAX_ROWS)
@@ -580,30 +585,33 @@ def _read_csv(path: Path) -> list[Grid]:
     name = path.name
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
-        raise FileUnreadable(name, f"the CSV file is {size:,} bytes, over the limit of "
-                             f"{MAX_CSV_BYTES:,}", "split it into smaller files")
+        raise FileUnreadable(name, say("the CSV file is {size} bytes, over the limit of {limit}",
+                                       size=format(size, ","), limit=format(MAX_CSV_BYTES, ",")),
+                             _("split it into smaller files"))
     data = path.read_bytes()
     text = _decode(name, data)
     if "\x00" in text:
-        raise FileUnreadable(name, "the file is neither a workbook nor a text (CSV) file",
-                             "send it as .xlsx, .xls or .csv")
+        raise FileUnreadable(name, _("the file is neither a workbook nor a text (CSV) file"),
+                             _("send it as .xlsx, .xls or .csv"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # mixed line endings -> \n
     delimiter = _sniff_delimiter(text)
     # Bound the work before parsing: fields <= delimiters + lines (quoted delimiters only
     # make this an overestimate), so a hostile file cannot make millions of lists.
     lines = text.count("\n") + 1
     if lines > MAX_ROWS + 1 or text.count(delimiter) + lines > MAX_CELLS:
-        raise FileUnreadable(name, f"the CSV has more than {MAX_ROWS:,} rows or "
-                             f"{MAX_CELLS:,} cells", "split it into smaller files")
+        raise FileUnreadable(name, say("the CSV has more than {rows} rows or {cells} cells",
+                                       rows=format(MAX_ROWS, ","), cells=format(MAX_CELLS, ",")),
+                             _("split it into smaller files"))
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as err:
-        raise FileUnreadable(name, f"the CSV cannot be parsed ({err})",
-                             "save it again from Excel as CSV UTF-8") from None
+        raise FileUnreadable(name, say("the CSV cannot be parsed ({reason})", reason=err),
+                             _("save it again from Excel as CSV UTF-8")) from None
     width = max(map(len, rows), default=0)
     if len(rows) > MAX_ROWS or width > MAX_COLS:
-        raise FileUnreadable(name, f"the CSV has more than {MAX_ROWS:,} rows or "
-                             f"{MAX_COLS:,} columns", "split it into smaller files")
+        raise FileUnreadable(name, say("the CSV has more than {rows} rows or {cols} columns",
+                                       rows=format(MAX_ROWS, ","), cols=format(MAX_COLS, ",")),
+                             _("split it into smaller files"))
     del text
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()  # trailing blank lines
@@ -641,8 +649,8 @@ def _decode(name: str, data: bytes) -> str:
             return data.decode(best.encoding)
         except (UnicodeDecodeError, LookupError):
             pass
-    raise FileUnreadable(name, "the file is neither a workbook nor readable text",
-                         "send it as .xlsx, .xls or CSV UTF-8")
+    raise FileUnreadable(name, _("the file is neither a workbook nor readable text"),
+                         _("send it as .xlsx, .xls or CSV UTF-8"))
 
 
 def _sniff_delimiter(text: str) -> str:

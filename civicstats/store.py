@@ -72,6 +72,7 @@ import pandas as pd
 
 from civicstats import config
 from civicstats.errors import CivicstatsError, FileUnreadable, StoreBusy, UsageError
+from civicstats.messages import N_, _, say
 
 # the same lists as civicstats.clean's (a test checks); not imported, so that reading the
 # store never loads the cleaning engine
@@ -144,13 +145,14 @@ class IngestOutcome:
     def line(self) -> str:
         """One line for a person, as ``civicstats ingest`` prints it."""
         what = {
-            "ok": f"ingested {self.records} records ({self.domain})",
-            "rejected-cells": f"rejected {self.errors} cells, ingested {self.records} records "
-                              f"({self.domain}); see `civicstats status`",
-            "unchanged": "unchanged",
-            "failed": f"failed: {self.message}",
+            "ok": N_("ingested {records} records ({domain})"),
+            "rejected-cells": N_("rejected {errors} cells, ingested {records} records ({domain}); "
+                                 "see `civicstats issues --file {file}`"),
+            "unchanged": N_("unchanged"),
+            "failed": N_("failed: {message}"),
         }[self.outcome]
-        return f"{self.file}: {what}"
+        return f"{self.file}: " + say(what, records=self.records, errors=self.errors, domain=self.domain,
+                                      message=self.message, file=self.file)
 
 
 # -- connections ---------------------------------------------------------------
@@ -176,19 +178,20 @@ def _connect(path: Path, *, read_only: bool, timeout: float | None = None):
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise CivicstatsError(str(path), f"the store cannot be opened ({exc})",
-                                      "check the file, or point --store at another file") from None
+                raise CivicstatsError(str(path), say("the store cannot be opened ({reason})", reason=exc),
+                                      _("check the file, or point --store at another file")) from None
             if pause == 0.05:  # first refusal: say why we wait, once
-                print(f"waiting for the store {path}: in use by another civicstats process "
-                      f"(up to {_timeout(timeout):g} s)", file=sys.stderr, flush=True)
+                print(say("waiting for the store {path}: in use by another civicstats process "
+                          "(up to {seconds} s)", path=path, seconds=format(_timeout(timeout), "g")),
+                      file=sys.stderr, flush=True)
             if time.monotonic() >= deadline:
-                raise StoreBusy(str(path), "the store is in use by another civicstats process",
-                                "wait for it to finish and run the command again") from None
+                raise StoreBusy(str(path), _("the store is in use by another civicstats process"),
+                                _("wait for it to finish and run the command again")) from None
             time.sleep(pause)
             pause = min(pause * 2, 0.5)
         except duckdb.Error as exc:
-            raise CivicstatsError(str(path), f"the store cannot be opened ({exc})",
-                                  "check the file, or point --store at another file") from None
+            raise CivicstatsError(str(path), say("the store cannot be opened ({reason})", reason=exc),
+                                  _("check the file, or point --store at another file")) from None
 
 
 def _reader(store) -> object | None:
@@ -294,8 +297,8 @@ def _as_dates(periods) -> list[str] | None:
     try:
         return [str(pd.Period(p, freq="M").start_time.date()) for p in periods]
     except (ValueError, TypeError) as exc:
-        raise UsageError("", f"the period {periods!r} is not a month ({exc})",
-                         "give periods as YYYY-MM, e.g. 2023-09") from None
+        raise UsageError("", say("the period {period} is not a month ({reason})", period=repr(periods),
+                                 reason=exc), _("give periods as YYYY-MM, e.g. 2023-09")) from None
 
 
 def _filters(domain, periods, areas, prefix: str = "") -> tuple[str, list]:
@@ -401,11 +404,12 @@ def history(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFram
             con.close()
 
 
-def issues(period=None, *, store=None) -> pd.DataFrame:
+def issues(period=None, *, file=None, store=None) -> pd.DataFrame:
     """Open issues of the current file versions, with domain, file and period columns.
 
     An issue's period is the period of the records on the same sheet row, else the file's only
     period; issues whose period is unknown are listed under every ``period`` asked for.
+    ``file`` keeps the issues of one file (:func:`of_file`).
 
     >>> import tempfile, pathlib
     >>> store = pathlib.Path(tempfile.mkdtemp()) / "s.duckdb"
@@ -427,9 +431,24 @@ def issues(period=None, *, store=None) -> pd.DataFrame:
         sql = ("SELECT source, severity, rule, raw, message, domain, file, "
                + _ORDINAL.format(c="period") + " AS period_ordinal FROM issues "
                f"WHERE closed_at IS NULL{where} ORDER BY period NULLS FIRST, file, ingest_id, source")
-        return _fetch(con, sql, params, cols)
+        found = _fetch(con, sql, params, cols)
+        return found if file is None else of_file(found, file)
     finally:
         con.close()
+
+
+def of_file(frame: pd.DataFrame, file) -> pd.DataFrame:
+    """The rows of ``frame`` about one file, named as the store names it, by its path, or by its
+    file name alone when that is unambiguous enough for a person to type.
+
+    >>> f = pd.DataFrame({"file": ["data/raw/a/9月.xlsx", "data/raw/b/8月.xlsx"], "n": [1, 2]})
+    >>> of_file(f, "9月.xlsx").n.tolist(), of_file(f, "data/raw/b/8月.xlsx").n.tolist()
+    ([1], [2])
+    """
+    text = str(file)
+    names = {text, _file_id(Path(text))}
+    keep = frame["file"].isin(names) | (frame["file"].map(lambda f: Path(f).name) == text)
+    return frame[keep.to_numpy()].reset_index(drop=True)
 
 
 def periods(domain=None, *, store=None) -> list[str]:
@@ -575,8 +594,9 @@ def _duplicate_keys(rec: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "source": rows["source"].to_numpy(), "severity": "warning", "rule": "duplicate_key",
         "raw": rows["value"].astype(str).to_numpy(),
-        "message": [f"{r.area} {r.measure} {str(r.period_date)[:7]} is also given at {f}; both "
-                    "are kept as current figures: correct the file and ingest it again"
+        "message": [say("{area} {measure} {period} is also given at {other}; both are kept as current "
+                        "figures: correct one of the files and send it again", area=r.area,
+                        measure=r.measure, period=str(r.period_date)[:7], other=f)
                     for r, f in zip(rows.itertuples(), firsts, strict=True)]})
 
 
@@ -629,7 +649,7 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
     >>> con = duckdb.connect(); _ = con.execute(SCHEMA)
     >>> rec, iss = _demo_frames("2023-09", 20.0)
     >>> _load_file(con, FileMeta("p.xlsx", "ab12", 100, "partners"), rec, iss).line()
-    'p.xlsx: rejected 1 cells, ingested 2 records (partners); see `civicstats status`'
+    'p.xlsx: 1 个单元格未通过，已入库 2 条记录（partners）；详见 `civicstats issues --file p.xlsx`'
     """
     now = now or _now()
     rec, iss = _prepare(meta, records, issues)
@@ -672,9 +692,9 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
             con.execute("ROLLBACK")
         if _is_write_failure(exc):
             raise CivicstatsError(
-                meta.file, f"could not be saved in the store: {exc}",
-                "free disk space (or fix the store folder's permissions) and run the ingest "
-                "again; the store is as it was before this file") from exc
+                meta.file, say("could not be saved in the store: {reason}", reason=exc),
+                _("free disk space (or fix the store folder's permissions) and run the ingest "
+                  "again; the store is as it was before this file")) from exc
         raise
     finally:
         con.unregister("_new_records")
@@ -784,15 +804,15 @@ def ingest(paths, *, store=None, domain: str | None = None,
     >>> _ = csv.write_text("2023年9月合伙人统计\\n社区,居民合伙人,团体合伙人\\n天悦社区,20,35\\n",
     ...                    encoding="utf-8")
     >>> [o.line() for o in ingest([d], store=d / "s.duckdb")]  # doctest: +ELLIPSIS
-    ['.../partners_2023-09.csv: ingested 2 records (partners)']
+    ['.../partners_2023-09.csv: 已入库 2 条记录（partners）']
     >>> [o.outcome for o in ingest([csv], store=d / "s.duckdb")]
     ['unchanged']
     """
     files = files_in(paths)
     if not files:
         raise UsageError(", ".join(map(str, paths)) or "ingest",
-                         "no .xlsx, .xlsm, .xls or .csv files found",
-                         "give files or folders that hold the monthly workbooks")
+                         _("no .xlsx, .xlsm, .xls or .csv files found"),
+                         _("give files or folders that hold the monthly workbooks"))
     con = _writer(store, timeout)
     outcomes = []
     try:
@@ -816,24 +836,25 @@ def _ingest_one(con, path: Path, domain, current: set, last: dict) -> IngestOutc
     """Hash one file; clean and load it unless its content is already current."""
     fid = _file_id(path) if path.exists() else path.as_posix()
     if not path.is_file():
-        what = "is a folder with no spreadsheets" if path.is_dir() else "does not exist"
-        return IngestOutcome(fid, "failed", message=f"the path {what}")
+        what = (_("the path is a folder with no spreadsheets") if path.is_dir()
+                else _("the path does not exist"))
+        return IngestOutcome(fid, "failed", message=what)
     if path.suffix.lower() not in SUFFIXES:
         meta = FileMeta(fid, None, path.stat().st_size, domain)
-        msg = "not a spreadsheet (.xlsx, .xlsm, .xls or .csv); nothing loaded"
+        msg = _("not a spreadsheet (.xlsx, .xlsm, .xls or .csv); nothing loaded")
         _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     try:
         sha = file_sha256(path)
     except OSError as exc:
         meta = FileMeta(fid, None, None, domain)
-        msg = f"cannot be read ({exc.strerror or exc}); nothing loaded"
+        msg = say("cannot be read ({reason}); nothing loaded", reason=exc.strerror or exc)
         _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     meta = FileMeta(fid, sha, path.stat().st_size, domain)
     if sha in current:
         # a row only for a copy under a new name, or a path whose last attempt failed
-        _record_other(con, meta, "unchanged", "same content as a file already loaded", last)
+        _record_other(con, meta, "unchanged", _("same content as a file already loaded"), last)
         return IngestOutcome(fid, "unchanged", domain=domain)
     try:
         from civicstats.clean import clean
@@ -850,8 +871,8 @@ def _ingest_one(con, path: Path, domain, current: set, last: dict) -> IngestOutc
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the month
         if os.environ.get("CIVICSTATS_DEBUG"):
             raise
-        msg = (f"unexpected {type(exc).__name__} while cleaning: {exc}; nothing loaded. "
-               "What to do: rerun with CIVICSTATS_DEBUG=1 and report this message")
+        msg = say("unexpected {kind} while cleaning: {reason}; nothing loaded. What to do: rerun with "
+                  "CIVICSTATS_DEBUG=1 and report this message", kind=type(exc).__name__, reason=exc)
         _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     records, file_issues, found_domain = result
@@ -893,11 +914,11 @@ def export(fmt: str, out, *, store=None) -> int:
         write_csv(df, out)
         return len(df)
     if fmt != "parquet":
-        raise UsageError("export", f"unknown format {fmt!r}", "use --format parquet or csv")
+        raise UsageError("export", say("unknown format '{fmt}'", fmt=fmt), _("use --format parquet or csv"))
     if out.exists() and not (out.is_dir() and all(
             p.is_dir() and p.name.startswith("domain=") for p in out.iterdir())):
-        raise UsageError(str(out), "exists and is not a previous Parquet export",
-                         "choose a new folder, or remove it first")
+        raise UsageError(str(out), _("exists and is not a previous Parquet export"),
+                         _("choose a new folder, or remove it first"))
     con = _reader(store)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)

@@ -20,7 +20,11 @@ Parsed(value=None, qualifier=None, rule=None, message=None)
 >>> find_period_in("天悦社区社区合伙人统计表（截至2023年9月底）")
 '2023-09'
 
-Decisions worth knowing (see ``RULES`` for the issue ids):
+Messages name the cell's own text and say what to type instead, in the
+reader's language (``civicstats.messages``); the rule ids are in
+``civicstats.messages.RULE_WORDS``.
+
+Decisions worth knowing:
 
 - Thousands separators are accepted only in their unambiguous form: a first
   group of 1-3 digits, then groups of exactly 3 (``1,200``, ``1，200``,
@@ -51,6 +55,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from civicstats.messages import N_, say
+from civicstats.messages import current as current_language
 
 # --------------------------------------------------------------------------- data
 
@@ -97,15 +104,9 @@ EXCEL_ERRORS: frozenset[str] = frozenset(
 )  # fmt: skip
 """Error values Excel shows in place of a formula's result."""
 
-RULES: dict[str, str] = {
-    "excel_error": "the cell shows an Excel error (#REF!, #DIV/0!, ...) instead of a number",
-    "ambiguous_number": "a separator could be a thousands separator or a decimal point (1,2 or 12,00)",
-    "not_a_count": "a percentage where a count is expected",
-    "negative_count": "a count below zero",
-    "fractional_count": "a count that is not a whole number (after applying its unit)",
-    "unreadable_value": "not one number: text, a range, a date, several numbers or a yes/no",
-}
-"""Issue rule id -> one-line description of the problem."""
+RULES = ("excel_error", "ambiguous_number", "not_a_count", "negative_count", "fractional_count",
+         "unreadable_value")
+"""The issue rule ids a cell can raise (their words: ``civicstats.messages.RULE_WORDS``)."""
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 """Day 0 of Excel's 1900 date system (the 1900 leap-year bug makes it the 30th)."""
@@ -190,9 +191,10 @@ _RANGE = re.compile(
 )
 
 
-def _problem(rule: str, raw: str, what: str) -> Parsed:
+def _problem(rule: str, raw: str, msgid: str) -> Parsed:
+    """An issue whose message (``msgid`` with a ``{raw}`` field) shows the cell's text."""
     shown = raw if len(raw) <= 80 else raw[:77] + "..."  # the issue row keeps the full text
-    return Parsed(None, None, rule, f"'{shown}' {what}")
+    return Parsed(None, None, rule, say(msgid, raw=shown))
 
 
 def _arabic(num: str) -> Decimal | str:
@@ -220,16 +222,16 @@ def _chinese(num: str) -> Decimal | None:
 def _finish(value: float, qualifier: str, raw: str, count: bool) -> Parsed:
     """Apply the count checks to a read number (value already in base units)."""
     if not math.isfinite(value):
-        return _problem("unreadable_value", raw, "is not a finite number; enter a number")
+        return _problem("unreadable_value", raw, N_("'{raw}' is not a finite number; enter a number"))
     if count:
         if value < 0:
-            return _problem("negative_count", raw, "is negative; a count cannot be below zero, "
-                            "correct the number")
+            return _problem("negative_count", raw, N_("'{raw}' is negative; a count cannot be below "
+                                                      "zero, correct the number"))
         nearest = round(value)
         # Excel float noise (5.000000000007) is not a fraction; anything bigger is.
         if abs(value - nearest) > max(WHOLE_ABS_TOL, WHOLE_REL_TOL * abs(value)):
-            return _problem("fractional_count", raw, "is not a whole number; a count must be "
-                            "whole, correct the number or its unit")
+            return _problem("fractional_count", raw, N_("'{raw}' is not a whole number; a count must "
+                                                        "be whole, correct the number or its unit"))
         value = float(nearest)
     return Parsed(float(value) + 0.0, qualifier, None, None)
 
@@ -240,8 +242,9 @@ def _parse_text(raw: str, count: bool) -> Parsed:
     if s.lower() in MISSING_MARKERS or _ONLY_DASHES.fullmatch(s):
         return MISSING
     if s.upper() in EXCEL_ERRORS:
-        return _problem("excel_error", raw, "is an Excel error: the formula in this cell is "
-                        "broken; fix the formula (or type the number) and send the file again")
+        return _problem("excel_error", raw, N_("'{raw}' is an Excel error: the formula in this cell "
+                                               "is broken; fix the formula (or type the number) and "
+                                               "send the file again"))
     m = _VALUE.fullmatch(s)
     if m:
         parsed = _read_match(m, raw, count)
@@ -254,8 +257,9 @@ def _read_match(m: re.Match, raw: str, count: bool) -> Parsed | None:
     quals = {QUALIFIER_PREFIXES[m["pre"]]} if m["pre"] else set()
     quals |= {QUALIFIER_SUFFIXES[q] for q in (m["mid"], m["post"]) if q}
     if len(quals) > 1:
-        return _problem("unreadable_value", raw, "has qualifiers that contradict each other; "
-                        "use one of 约 (about), 余 (at least), 不到 (at most)")
+        return _problem("unreadable_value", raw, N_("'{raw}' has qualifiers that contradict each "
+                                                    "other; use one of 约 (about), 余 (at least), "
+                                                    "不到 (at most)"))
     num = m["num"]
     if num[0] in _CN_DIGITS:
         number = _chinese(num)
@@ -265,9 +269,9 @@ def _read_match(m: re.Match, raw: str, count: bool) -> Parsed | None:
         number = _arabic(num.rstrip(" "))
         if isinstance(number, str):
             if number == "ambiguous_number":
-                return _problem(number, raw, "could be read two ways (a thousands separator or "
-                                "a decimal point); write the number without separators, e.g. "
-                                "1200 or 1.2")
+                return _problem(number, raw, N_("'{raw}' could be read two ways (a thousands "
+                                                "separator or a decimal point); write the number "
+                                                "without separators, e.g. 1200 or 1.2"))
             return None
     if m["sign"] == "-":
         number = -number
@@ -275,8 +279,8 @@ def _read_match(m: re.Match, raw: str, count: bool) -> Parsed | None:
         if m["unit"]:
             return None
         if count:
-            return _problem("not_a_count", raw, "is a percentage where a count is expected; "
-                            "enter the number itself")
+            return _problem("not_a_count", raw, N_("'{raw}' is a percentage where a count is "
+                                                   "expected; enter the number itself"))
         number = number / 100
     else:
         number *= UNITS.get(m["unit"] or "", 1)
@@ -290,20 +294,26 @@ def _looks_like_date(s: str) -> bool:
 def _unreadable(s: str, raw: str) -> Parsed:
     """Explain, as precisely as we can, why a cell is not one number."""
     if _looks_like_date(s):
-        what = "is a date, not a number; enter the number here and the date in the period column"
+        what = _DATE_NOT_NUMBER
     elif _RANGE.fullmatch(s):
-        what = "is a range; enter one number (use 约 for an estimate, 余 for 'at least')"
+        what = N_("'{raw}' is a range; enter one number (use 约 for an estimate, 余 for 'at least')")
     elif len(_NUMBER_ANYWHERE.findall(s)) > 1:
-        what = "holds several numbers; enter one number per cell"
+        what = N_("'{raw}' holds several numbers; enter one number per cell")
     elif _NUMBER_ANYWHERE.search(s):
-        what = "is not a number we can read; enter just the number (units like 人 or 万元 are fine)"
+        what = N_("'{raw}' is not a number we can read; enter just the number (units like 人 or 万元 "
+                  "are fine)")
     else:
-        what = "is text, not a number; enter a number, or leave the cell empty if unknown"
+        what = N_("'{raw}' is text, not a number; enter a number, or leave the cell empty if unknown")
     return _problem("unreadable_value", raw, what)
 
 
+_DATE_NOT_NUMBER = N_("'{raw}' is a date, not a number; enter the number here and the date in the "
+                      "period column")
+
+
 @lru_cache(maxsize=65536)
-def _parse_text_cached(raw: str, count: bool) -> Parsed:
+def _parse_text_cached(raw: str, count: bool, lang: str) -> Parsed:
+    """:func:`_parse_text` once per text, count flag and language (``lang`` keys the message)."""
     return _parse_text(raw, count)
 
 
@@ -321,6 +331,10 @@ def parse_value(raw, *, count: bool = True) -> Parsed:
     >>> parse_value("85%").rule, parse_value(-3).rule, parse_value(2.5).rule
     ('not_a_count', 'negative_count', 'fractional_count')
     >>> parse_value("10-20").message
+    '‘10-20’是一个范围：请只填一个数（估计数写“约”，至少写“余”）'
+    >>> from civicstats.messages import language
+    >>> with language("en"):
+    ...     parse_value("10-20").message
     "'10-20' is a range; enter one number (use 约 for an estimate, 余 for 'at least')"
     >>> parse_value("#REF!").rule, parse_value("若干").rule, parse_value(True).rule
     ('excel_error', 'unreadable_value', 'unreadable_value')
@@ -328,7 +342,8 @@ def parse_value(raw, *, count: bool = True) -> Parsed:
     try:
         return _parse_any(raw, count)
     except Exception:  # last line of defence: a cell must never crash a whole file
-        return _problem("unreadable_value", _show(raw), "could not be read; enter one number")
+        return _problem("unreadable_value", _show(raw), N_("'{raw}' could not be read; enter one "
+                                                           "number"))
 
 
 def _show(raw) -> str:
@@ -340,18 +355,17 @@ def _show(raw) -> str:
 
 def _parse_any(raw, count: bool) -> Parsed:
     if isinstance(raw, str):
-        return _parse_text_cached(raw, count)
+        return _parse_text_cached(raw, count, current_language())
     if is_missing(raw):
         return MISSING
     if isinstance(raw, bool | np.bool_):
-        return _problem("unreadable_value", str(raw), "is a yes/no value, not a number; enter "
-                        "the number")
+        return _problem("unreadable_value", str(raw), N_("'{raw}' is a yes/no value, not a number; "
+                                                         "enter the number"))
     if isinstance(raw, dt.date | dt.time | dt.timedelta | np.datetime64 | np.timedelta64):
-        return _problem("unreadable_value", str(raw), "is a date, not a number; enter the number "
-                        "here and the date in the period column")
+        return _problem("unreadable_value", str(raw), _DATE_NOT_NUMBER)
     if isinstance(raw, Number) and not isinstance(raw, complex):
         return _finish(float(raw), "exact", str(raw), count)
-    return _parse_text_cached(_show(raw), count)
+    return _parse_text_cached(_show(raw), count, current_language())
 
 
 # ------------------------------------------------------------------ a whole column
@@ -675,11 +689,11 @@ def check_period(value) -> str:
     >>> check_period("2023-13")
     Traceback (most recent call last):
     ...
-    ValueError: '2023-13' is not a month (YYYY-MM, month 01-12)
+    ValueError: ‘2023-13’不是月份（应写作 YYYY-MM，月份 01–12）
     """
     text = str(value).strip() if value is not None else ""
     if not _MONTH.fullmatch(text):
-        raise ValueError(f"{text!r} is not a month (YYYY-MM, month 01-12)")
+        raise ValueError(say("'{text}' is not a month (YYYY-MM, month 01-12)", text=text))
     return text
 
 

@@ -10,7 +10,19 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(autouse=True)
 def _isolated_outputs(tmp_path, monkeypatch):
-    """Never let a test touch data/processed or reports/ of the checkout."""
+    """Never let a test touch data/processed, reports/ or logs/ of the checkout."""
     monkeypatch.setenv("CIVICSTATS_STORE", str(tmp_path / "store" / "civicstats.duckdb"))
     monkeypatch.setenv("CIVICSTATS_REPORTS", str(tmp_path / "reports"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("CIVICSTATS_LOG_DIR", str(tmp_path / "logs"))  # the analyst's log
+    monkeypatch.delenv("CIVICSTATS_LANG", raising=False)  # Chinese, whatever the shell says
+
+
+@pytest.fixture(autouse=True)
+def _language_and_log_reset():
+    """``civicstats --lang`` and the analyst's log are process-wide: a test leaves neither behind."""
+    yield
+    from civicstats import analyst, messages
+
+    messages.set_language(None)
+    analyst.log_to(None)

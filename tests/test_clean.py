@@ -1,5 +1,6 @@
 """Cleaning rules, one per test, on small workbooks and CSVs the tests build."""
 
+import re
 import zipfile
 
 import openpyxl
@@ -87,7 +88,9 @@ def test_a_total_that_matches_its_rows_raises_no_issue_and_a_mismatch_names_both
     mismatch = issues[issues.rule == "total_mismatch"]
     assert mismatch.source.tolist() == ["a.xlsx#Sheet1!C7"]
     assert mismatch.severity.tolist() == ["error"]
-    assert "230" in mismatch.message.iat[0] and "220" in mismatch.message.iat[0]
+    # the sender reads, in Chinese, which row to check and both figures
+    assert re.fullmatch(r"请核对‘合计’行：各行（共 \d+ 行）相加为 220，表中为 230；请改正合计或各行数据",
+                        mismatch.message.iat[0])
     # the 普惠 total (118 vs 68 + 约50) is not checked: an estimate is among its parts
 
 
@@ -149,7 +152,8 @@ def test_columns_outside_the_vocabulary_and_other_domains_get_one_warning_each(t
     assert set(records.measure) == {"resident_partners"}
     warned = issues[issues.rule == "unknown_column"]
     assert sorted(warned.raw) == ["志愿者人数"]  # 序号 and 备注 are declared never-data: quiet
-    assert "volunteers measure" in warned[warned.raw == "志愿者人数"].message.iat[0]
+    # the sender is told where such figures go, in their words; nothing about project files
+    assert warned.message.iat[0] == "‘志愿者人数’列属于志愿服务统计，不属于本表（社区合伙人），未读入；请填在志愿服务报表中"
     assert set(issues.severity) == {"warning"}
 
 
@@ -293,7 +297,7 @@ def test_the_domain_is_inferred_from_headers_and_an_unknowable_domain_is_a_usage
     path = book(tmp_path / "report.xlsx", {"Sheet1": [["社区", "居民合伙人", "团体合伙人"], ["天悦社区", 1, 2]]})
     assert clean(path, period="2023-09").domain == "partners"
     other = book(tmp_path / "report2.xlsx", {"Sheet1": [["地区", "GDP"], ["北京", 1]]})
-    with pytest.raises(UsageError, match="cannot tell the domain"):
+    with pytest.raises(UsageError, match="无法判断文件属于哪一类统计"):
         clean(other)
     assert main(["clean", str(other)]) == 2
 
@@ -309,18 +313,18 @@ def test_the_command_writes_contract_csvs_with_months_and_plain_whole_numbers(tm
     path = book(tmp_path / "a.xlsx", {"Sheet1": (CHILDCARE, CHILDCARE_MERGES)})
     code, _ = run(capsys, path, "--domain", "childcare", "--out", tmp_path / "r.csv", "--issues", tmp_path / "i.csv")
     assert code == 0
-    written = pd.read_csv(tmp_path / "r.csv", dtype=str)
+    written = pd.read_csv(tmp_path / "r.csv", dtype=str, encoding="utf-8-sig")
     assert list(written.columns) == RECORD_COLUMNS
     assert written.period.unique().tolist() == ["2023-09"]
     assert written[written.area == "北干街道"].value.tolist() == ["120", "68"]
-    assert list(pd.read_csv(tmp_path / "i.csv").columns) == ISSUE_COLUMNS
+    assert list(pd.read_csv(tmp_path / "i.csv", encoding="utf-8-sig").columns) == ISSUE_COLUMNS
 
 
 def test_without_out_the_command_prints_records_per_measure_and_issues_per_rule(tmp_path, capsys):
     path = book(tmp_path / "a.xlsx", {"Sheet1": (CHILDCARE, CHILDCARE_MERGES)})
     code, out = run(capsys, path, "--domain", "childcare")
     assert code == 0
-    assert "4 records" in out.out and "slots_added" in out.out and "0 issues" in out.out
+    assert "读出 4 条记录" in out.out and "slots_added" in out.out and "共 0 个问题" in out.out
 
 
 def test_rejected_cells_exit_1_with_the_rest_written_and_strict_writes_nothing(tmp_path, capsys):
@@ -329,7 +333,7 @@ def test_rejected_cells_exit_1_with_the_rest_written_and_strict_writes_nothing(t
     code, out = run(capsys, path, "--domain", "partners", "--out", tmp_path / "r.csv")
     assert code == 1
     assert "p.xlsx#Sheet1!B4" in out.err
-    assert len(pd.read_csv(tmp_path / "r.csv")) == 1
+    assert len(pd.read_csv(tmp_path / "r.csv", encoding="utf-8-sig")) == 1
     code, out = run(capsys, path, "--domain", "partners", "--out", tmp_path / "s.csv", "--strict")
     assert code == 1 and not (tmp_path / "s.csv").exists()
     assert clean(path, "partners", strict=True).records.empty
@@ -354,7 +358,7 @@ def test_a_file_that_cannot_be_opened_exits_2_with_one_line_and_no_traceback(tmp
         path.write_bytes(content)
     code, out = run(capsys, path, "--domain", "childcare")
     assert code == 2
-    assert out.err.startswith("error: ") and name in out.err
+    assert out.err.startswith("错误：") and name in out.err and out.err.count("\n") == 1
 
 
 def test_an_empty_workbook_exits_2(tmp_path, capsys):
@@ -362,7 +366,7 @@ def test_an_empty_workbook_exits_2(tmp_path, capsys):
     openpyxl.Workbook().save(path)
     assert zipfile.is_zipfile(path)
     code, out = run(capsys, path, "--domain", "partners")
-    assert code == 2 and "no cell" in out.err
+    assert code == 2 and "没有任何填有内容的单元格" in out.err
 
 
 def test_a_bad_period_option_is_a_usage_error(tmp_path, capsys):

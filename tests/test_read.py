@@ -113,7 +113,7 @@ def test_formulas_without_saved_values_are_noted_and_not_evaluated(tmp_path):
     assert 5 not in values and "5" not in values  # never evaluated
     [(cell, rule, message)] = grid.notes
     assert (cell, rule) == ("B5", "formula_without_value")
-    assert "=SUM(B3:B4)" in message and "open the file in Excel, save it" in message
+    assert "=SUM(B3:B4)" in message and "请用 Excel 打开文件、保存后重新发送" in message
 
 
 def test_an_xlsx_named_csv_is_read_as_the_workbook_it_is(tmp_path):

@@ -6,7 +6,7 @@ the folder is absent.
 
 import pytest
 
-from civicstats import DOMAINS
+from civicstats import DOMAINS, config
 from civicstats.clean import clean
 from civicstats.cli import main
 from tests.conftest import SHARED
@@ -48,4 +48,7 @@ def test_the_ngo_workbook_gives_volunteer_counts_and_hours_per_volunteer_type():
 def test_the_ngo_workbook_without_an_area_is_one_clear_error(capsys):
     code = main(["clean", str(NGO), "--domain", "volunteers"])
     out = capsys.readouterr()
-    assert code == 1 and "missing_area" in out.err and "--area" in out.err
+    assert code == 1 and "missing_area" in out.err and "请增加“社区”或“街道”列" in out.err
+    # the option that would fix it is the analyst's business: in the analyst's log, named on stderr
+    log = config.log_dir() / "analyst.log"
+    assert str(log) in out.err and "--area" in log.read_text(encoding="utf-8")

@@ -33,13 +33,13 @@ def _make_samples():
 
 
 def expected_records(path: Path) -> pd.DataFrame:
-    df = pd.read_csv(EXPECTED / path.parent.name / f"{path.name}.records.csv", dtype=str, keep_default_na=False)
+    df = pd.read_csv(EXPECTED / path.parent.name / f"{path.name}.records.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     df["value"] = df["value"].astype(float)
     return df
 
 
 def expected_issues(path: Path) -> set[tuple[str, str, str]]:
-    df = pd.read_csv(EXPECTED / path.parent.name / f"{path.name}.issues.csv", dtype=str, keep_default_na=False)
+    df = pd.read_csv(EXPECTED / path.parent.name / f"{path.name}.issues.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     return set(df.itertuples(index=False, name=None))
 
 
@@ -165,9 +165,9 @@ def test_the_clean_command_exits_1_exactly_for_samples_with_an_error_issue(path,
     code = main(["clean", str(path), "--domain", path.parent.name, "--out", str(out), "--issues", str(iss)])
     has_error = any(sev == "error" for _, sev, _ in expected_issues(path))
     assert code == (1 if has_error else 0)
-    written_records = pd.read_csv(out, dtype=str, keep_default_na=False)
+    written_records = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert list(written_records.columns) == ["area", "group", "period", "measure", "value", "qualifier", "source"]
     written_records["value"] = written_records["value"].astype(float)
     pd.testing.assert_frame_equal(as_comparable(written_records), as_comparable(expected_records(path)))
-    written = pd.read_csv(iss, dtype=str, keep_default_na=False)
+    written = pd.read_csv(iss, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert set(written[["source", "severity", "rule"]].itertuples(index=False, name=None)) == expected_issues(path)

@@ -272,7 +272,7 @@ def test_ingesting_the_same_content_twice_is_a_no_op_that_says_unchanged(tmp_pat
     assert len(first["records"]) == 6
     assert main(["ingest", str(raw)]) == 0
     out = capsys.readouterr().out
-    assert out.count(": unchanged") == 2 and "2 unchanged" in out
+    assert out.count(": 未变化") == 2 and "2 个未变化" in out
     assert snapshot() == first
 
 
@@ -294,7 +294,7 @@ def test_a_corrected_file_with_the_same_name_supersedes_and_history_keeps_both(t
     assert main(["ingest", str(path)]) == 0
     september(tmp_path, resident=21)
     assert main(["ingest", str(path)]) == 0
-    assert "ingested 4 records" in capsys.readouterr().out
+    assert "已入库 4 条记录" in capsys.readouterr().out
     now = st.load("partners")
     assert now.set_index(["area", "measure"]).value[("天悦社区", "resident_partners")] == 21.0
     assert len(now) == 4
@@ -312,7 +312,7 @@ def test_a_file_that_cannot_be_opened_changes_nothing_and_is_recorded_as_failed(
     bad = tmp_path / "partners_2023-10.xlsx"
     bad.write_bytes(b"PK\x03\x04 this is not really a workbook")
     assert main(["ingest", str(bad)]) == 2
-    assert "failed:" in capsys.readouterr().out
+    assert f"{st._file_id(bad)}: 失败：" in capsys.readouterr().out
     after = snapshot()
     assert after["records"] == before["records"] and after["issues"] == before["issues"]
     log = st.ingests()
@@ -329,12 +329,12 @@ def test_status_names_a_file_whose_latest_version_failed_until_it_is_fixed(tmp_p
     st.ingest([path])  # the same failure again adds no row
     assert st.ingests().outcome.tolist() == ["ok", "failed"]
     main(["status"])
-    assert f"failed (latest version not loaded): {st._file_id(path)}" in capsys.readouterr().out
+    assert f"失败（最新版本未入库）：{st._file_id(path)}" in capsys.readouterr().out
     assert len(st.load()) == 4  # the loaded version is still current
     path.write_bytes(good)
     assert [o.outcome for o in st.ingest([path])] == ["unchanged"]
     main(["status"])
-    assert "failed" not in capsys.readouterr().out
+    assert "失败" not in capsys.readouterr().out
     assert st.ingests().outcome.tolist() == ["ok", "failed", "unchanged"]
 
 

@@ -109,7 +109,7 @@ def test_a_second_ingest_while_one_runs_fails_with_a_clear_message_and_changes_n
                             capture_output=True, text=True,
                             env={**os.environ, st.ENV_TIMEOUT: "0.5"}, timeout=120)
     assert second.returncode == 2
-    assert "in use by another civicstats process" in second.stderr
+    assert "数据库正被另一个 civicstats 进程使用" in second.stderr
     assert str(config.store_path()) in second.stderr and "Traceback" not in second.stderr
     # a reader waits too, then says the same
     monkeypatch.setenv(st.ENV_TIMEOUT, "0.2")
@@ -127,9 +127,9 @@ def test_a_second_ingest_waits_for_the_first_then_completes(tmp_path):
     first = start_ingest([first_file], sleep="120@1", release=release)
     wait_for_transaction(first, 1)
     second = start_ingest([second_file], timeout=120)
-    wait_for_transaction(second, 1, mark="waiting for the store")
+    wait_for_transaction(second, 1, mark="正在等待数据库")
     release.touch()
     assert second.wait(timeout=120) == 0 and first.wait(timeout=120) == 0
-    assert "ingested 4 records" in second.stdout.read()
+    assert "已入库 4 条记录" in second.stdout.read()
     assert sorted(st.ingests().path) == sorted(st._file_id(f) for f in (first_file, second_file))
     assert len(st.load()) == 8

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from civicstats.messages import language
 from civicstats.values import (
     RULES,
     Parsed,
@@ -229,12 +230,25 @@ def test_an_ambiguous_separator_is_never_read_as_twelve():
     assert parse_value("12,00").value is None
 
 
-def test_messages_say_what_to_do():
-    assert "range" in parse_value("10-20").message
-    assert "约" in parse_value("10-20").message
-    assert "formula" in parse_value("#REF!").message
-    assert "date" in parse_value("2023-09").message
-    assert "several numbers" in parse_value("10人，20人").message
+@pytest.mark.parametrize(("lang", "words"), [
+    pytest.param("zh", ["范围", "公式", "日期", "多个数"], id="chinese"),
+    pytest.param("en", ["range", "formula", "date", "several numbers"], id="english"),
+])
+def test_messages_say_what_to_do_in_the_chosen_language(lang, words):
+    with language(lang):
+        messages = [parse_value(raw).message for raw in ("10-20", "#REF!", "2023-09", "10人，20人")]
+    assert all(w in m for w, m in zip(words, messages, strict=True)), messages
+    assert "约" in messages[0]  # the qualifier words are the sheet's own, in either language
+
+
+def test_a_cell_read_once_in_one_language_is_worded_anew_in_the_other():
+    # the reader caches each distinct text: the language must be part of that key
+    with language("zh"):
+        zh = parse_values(pd.Series(["若干"] * 3)).message.tolist()
+    with language("en"):
+        en = parse_values(pd.Series(["若干"] * 3)).message.tolist()
+    assert zh == ["‘若干’是文字，不是数字；请填写数字，不清楚的请留空"] * 3
+    assert en == ["'若干' is text, not a number; enter a number, or leave the cell empty if unknown"] * 3
 
 
 # ---------------------------------------------------------------- properties
