@@ -32,8 +32,7 @@ def app(lang):
     from civicstats import analyst, config, messages
 
     if lang:
-        messages.set_language(lang)
-        os.environ[messages.ENV_LANG] = lang  # notebook kernels and workers read it too
+        messages.set_language(lang)  # report kernels get it through report.kernel_env
     analyst.log_to(config.log_dir())  # the file is made only when there is a hint to write
 
 

@@ -43,7 +43,10 @@ def write_kernelspec(folder: Path, warm: tuple[str, ...] | None = None) -> Path:
 
 
 def kernel_env() -> dict:
+    from civicstats import messages
+
     env = dict(os.environ)
+    env[messages.ENV_LANG] = messages.current()  # pages in the language of the run (--lang)
     # Charts must render inline whatever the caller set (tests set Agg).
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
