@@ -110,6 +110,9 @@ CREATE TABLE IF NOT EXISTS issues (
 -- added later: stores made before get them here (columns are always addressed by name)
 ALTER TABLE records ADD COLUMN IF NOT EXISTS withdrawn_at TIMESTAMP;
 ALTER TABLE issues ADD COLUMN IF NOT EXISTS superseded_by VARCHAR;
+ALTER TABLE issues ADD COLUMN IF NOT EXISTS area VARCHAR;
+ALTER TABLE issues ADD COLUMN IF NOT EXISTS "group" VARCHAR;
+ALTER TABLE issues ADD COLUMN IF NOT EXISTS measure VARCHAR;
 """
 
 # period[M] ordinal = months since 1970-01, computed in SQL so that pandas builds the
@@ -215,7 +218,13 @@ def _writer(store, timeout: float | None = None):
     path = config.store_path(store)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(path, read_only=False, timeout=timeout)
+    had = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                     "WHERE table_name = 'issues'").fetchall()}
     con.execute(SCHEMA)
+    if had and "measure" not in had:  # a store made before issue keys: key its open errors
+        from civicstats.issuekeys import backfill
+
+        backfill(con)
     return con
 
 
@@ -611,8 +620,14 @@ def _prepare(meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame):
                         .astype("str").to_numpy() if len(issues) else pd.Series([], dtype="str")
                         for c in ISSUE_COLUMNS}, index=pd.RangeIndex(len(issues)))
     iss = pd.concat([iss, _duplicate_keys(rec)], ignore_index=True) if len(rec) else iss
-    iss["period_date"] = _issue_periods(iss, rec).to_numpy() if len(iss) else \
-        pd.Series([], dtype="datetime64[us]")
+    from civicstats.issuekeys import keys
+
+    key = keys(iss["source"], rec)
+    for col in ("area", "group", "measure"):
+        iss[col] = key[col].to_numpy()
+    # the cell's own period where its row or column settles it, else the row's or file's one
+    iss["period_date"] = (key["period_date"].fillna(_issue_periods(iss, rec)).to_numpy()
+                          if len(iss) else pd.Series([], dtype="datetime64[us]"))
     return rec, iss
 
 
@@ -672,10 +687,21 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
                     "WHERE closed_at IS NULL AND file = $file", p)
         _run(con, """
             INSERT INTO issues (source, severity, rule, raw, message, domain, period, file,
-                                sha256, ingest_id, ingested_at)
+                                sha256, ingest_id, ingested_at, area, "group", measure)
             SELECT source, severity, rule, raw, message, $domain,
-                period_date::DATE, $file, $sha, $id, $now FROM _new_issues""",
+                period_date::DATE, $file, $sha, $id, $now, area, "group", measure
+            FROM _new_issues""",
                     p)
+        # corrections close what they fix: another file's error at a cell whose figure
+        # (its key, see civicstats.issuekeys) this file now sends
+        _run(con, """
+            UPDATE issues SET closed_at = $now, closed_by_ingest = $id, superseded_by = $file
+            WHERE closed_at IS NULL AND severity = 'error' AND file <> $file
+              AND NOT starts_with(rule, 'check_') AND measure IS NOT NULL AND EXISTS (
+                SELECT 1 FROM _new_records n
+                WHERE n.domain = issues.domain AND n.area = issues.area
+                  AND n."group" = issues."group" AND n.period_date::DATE = issues.period
+                  AND n.measure = issues.measure)""", p)
         con.execute("INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [ingest_id, meta.file, meta.sha256, meta.size, now, meta.domain, len(rec),
                      len(iss), errors, outcome, ""])
