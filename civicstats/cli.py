@@ -73,8 +73,10 @@ STORE_OPTION = click.option(
 def ingest_cmd(paths, store, domain):
     """Clean files (or folders, recursively) and load them into the store, idempotently.
 
-    Prints one line per file: ingested N records, unchanged (same content already loaded),
-    rejected K cells (the rest loaded), or failed (nothing loaded). Exit 0 all loaded or
+    Prints one line per file found: ingested N records, unchanged (same content already
+    loaded), rejected K cells (the rest loaded), failed (nothing loaded), or skipped (not a
+    spreadsheet, a lock or hidden file, or withdrawn content found in a folder; the format is
+    decided by content, so .et, .txt and names without a suffix are read). Exit 0 all loaded or
     unchanged; 1 some cells rejected; 2 a file could not be opened or loaded, the store is in
     use by another civicstats process for longer than $CIVICSTATS_STORE_TIMEOUT seconds
     (default 30), or usage.
@@ -85,11 +87,12 @@ def ingest_cmd(paths, store, domain):
     outcomes = st.ingest(list(paths), store=store, domain=domain,
                          progress=lambda o: click.echo(o.line()))
     counts = {k: sum(o.outcome == k for o in outcomes)
-              for k in ("ok", "rejected-cells", "unchanged", "failed")}
+              for k in ("ok", "rejected-cells", "unchanged", "failed", "skipped")}
     click.echo(say("{n} files: {ok} ingested, {rejected} with rejected cells, {unchanged} unchanged, "
-                   "{failed} failed; store {store}", n=len(outcomes), ok=counts["ok"],
-                   rejected=counts["rejected-cells"], unchanged=counts["unchanged"],
-                   failed=counts["failed"], store=config.store_path(store)))
+                   "{failed} failed, {skipped} skipped; store {store}", n=len(outcomes),
+                   ok=counts["ok"], rejected=counts["rejected-cells"],
+                   unchanged=counts["unchanged"], failed=counts["failed"],
+                   skipped=counts["skipped"], store=config.store_path(store)))
     click.get_current_context().exit(max((o.exit_code for o in outcomes), default=0))
 
 
@@ -111,6 +114,28 @@ def status_cmd(store):
     for row in log[log["outcome"] == "failed"].itertuples():
         click.echo(say("failed (latest version not loaded): {path}: {message}", path=row.path,
                        message=row.message))
+    from civicstats.withdraw import withdrawn
+
+    for row in withdrawn(store=store).itertuples():
+        click.echo(say("withdrawn: {file} ({sha}) on {when}", file=row.path, sha=row.sha256[:12],
+                       when=f"{row.withdrawn_at:%Y-%m-%d %H:%M}"))
+
+
+@app.command("withdraw")
+@click.argument("target", metavar="FILE|SHA256")
+@STORE_OPTION
+def withdraw_cmd(target, store):
+    """Take a file's figures out of the current view, as if it had never been sent.
+
+    FILE is a file as `civicstats status` or the ingest lines name it (every version of it),
+    SHA256 at least 8 hex digits of one version's hash. History keeps the figures, marked
+    withdrawn; the figures the file had replaced come back; its open issues are closed.
+    Ingesting the file by name loads it again. Exit 0, or 2 when the store holds no such file.
+    """
+    from civicstats.withdraw import withdraw
+
+    for done in withdraw(target, store=store):
+        click.echo(done.line())
 
 
 @app.command("export")

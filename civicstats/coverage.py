@@ -24,7 +24,7 @@ import pandas as pd
 
 from civicstats.messages import N_, say
 
-DOMAIN_WORDS = {"partners": N_("community partners"), "childcare": N_("childcare slots"),
+DOMAIN_WORDS = {"partners": N_("community partners"), "childcare": N_("childcare (short)"),
                 "volunteers": N_("volunteer service")}
 """What a domain is called in a sentence (``本月托位数据尚未报送``)."""
 

@@ -79,11 +79,10 @@ from civicstats.messages import N_, _, say
 RECORD_COLUMNS = ["area", "group", "period", "measure", "value", "qualifier", "source"]
 ISSUE_COLUMNS = ["source", "severity", "rule", "raw", "message"]
 LOAD_COLUMNS = [*RECORD_COLUMNS, "domain", "file", "ingested_at"]
-HISTORY_COLUMNS = [*LOAD_COLUMNS, "superseded_at", "superseded_by"]
+HISTORY_COLUMNS = [*LOAD_COLUMNS, "superseded_at", "superseded_by", "withdrawn_at"]
 KEY = ["domain", "area", "group", "period", "measure"]
 QUALIFIERS = ["exact", "at_least", "approx", "at_most"]
 DOMAINS = ["partners", "childcare", "volunteers"]
-SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 LOADED = ("ok", "rejected-cells")
 
 ENV_TIMEOUT = "CIVICSTATS_STORE_TIMEOUT"
@@ -108,6 +107,12 @@ CREATE TABLE IF NOT EXISTS issues (
     domain VARCHAR, period DATE, file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
     ingest_id BIGINT NOT NULL, ingested_at TIMESTAMP NOT NULL, closed_at TIMESTAMP,
     closed_by_ingest BIGINT);
+-- added later: stores made before get them here (columns are always addressed by name)
+ALTER TABLE records ADD COLUMN IF NOT EXISTS withdrawn_at TIMESTAMP;
+ALTER TABLE issues ADD COLUMN IF NOT EXISTS superseded_by VARCHAR;
+ALTER TABLE issues ADD COLUMN IF NOT EXISTS area VARCHAR;
+ALTER TABLE issues ADD COLUMN IF NOT EXISTS "group" VARCHAR;
+ALTER TABLE issues ADD COLUMN IF NOT EXISTS measure VARCHAR;
 """
 
 # period[M] ordinal = months since 1970-01, computed in SQL so that pandas builds the
@@ -127,7 +132,8 @@ class FileMeta:
 
 @dataclass(frozen=True)
 class IngestOutcome:
-    """What happened to one file: ``outcome`` is ok, rejected-cells, failed or unchanged."""
+    """What happened to one file: ``outcome`` is ok, rejected-cells, failed, unchanged, skipped
+    (not a spreadsheet, or content withdrawn and found in a folder) or withdrawn."""
 
     file: str
     outcome: str
@@ -150,6 +156,8 @@ class IngestOutcome:
                                  "see `civicstats issues --file {file}`"),
             "unchanged": N_("unchanged"),
             "failed": N_("failed: {message}"),
+            "skipped": N_("skipped: {message}"),
+            "withdrawn": "{message}",
         }[self.outcome]
         return f"{self.file}: " + say(what, records=self.records, errors=self.errors, domain=self.domain,
                                       message=self.message, file=self.file)
@@ -212,7 +220,13 @@ def _writer(store, timeout: float | None = None):
     path = config.store_path(store)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(path, read_only=False, timeout=timeout)
+    had = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                     "WHERE table_name = 'issues'").fetchall()}
     con.execute(SCHEMA)
+    if had and "measure" not in had:  # a store made before issue keys: key its open errors
+        from civicstats.issuekeys import backfill
+
+        backfill(con)
     return con
 
 
@@ -225,6 +239,7 @@ def _measure_categories() -> list[str]:
     return list(dict.fromkeys(vocab.measures()["measure"]))
 
 
+TIMES = ("ingested_at", "superseded_at", "withdrawn_at")
 CATEGORIES = {"qualifier": lambda: QUALIFIERS, "domain": lambda: DOMAINS,
               "measure": lambda: _measure_categories()}
 
@@ -254,7 +269,7 @@ def _typed(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
                 pd.CategoricalDtype([*known, *extra]))
         elif col == "value":
             out[col] = s.astype("float64")
-        elif col in ("ingested_at", "superseded_at"):
+        elif col in TIMES:
             out[col] = s.astype("datetime64[us]")
         else:
             out[col] = s.astype("str")
@@ -268,7 +283,7 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     blank["period_ordinal"] = pd.Series([], dtype="int64")
     for c in ("value",):
         blank[c] = pd.Series([], dtype="float64")
-    for c in ("ingested_at", "superseded_at"):
+    for c in TIMES:
         blank[c] = pd.Series([], dtype="datetime64[us]")
     return _typed(pd.DataFrame(blank), columns)
 
@@ -380,7 +395,8 @@ def load(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFrame:
 
 
 def history(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFrame:
-    """Current and superseded records, with ``superseded_at`` and ``superseded_by`` (a file).
+    """Current and superseded records, with ``superseded_at``, ``superseded_by`` (a file) and
+    ``withdrawn_at`` (when the file was withdrawn, see :mod:`civicstats.withdraw`).
 
     Superseded rows are never deleted; they tell when and by which file a figure changed.
 
@@ -396,7 +412,12 @@ def history(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFram
     where, params = _filters(domain, periods, areas)
     con = _reader(store)
     try:
-        return _fetch(con, _select_records(con, ", superseded_at, superseded_by")
+        # a store made before withdrawals has no withdrawn_at until its next write
+        withdrawn = "withdrawn_at" if con is None or con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'records' "
+            "AND column_name = 'withdrawn_at'").fetchall()[0][0] else "NULL::TIMESTAMP"
+        return _fetch(con, _select_records(con, f", superseded_at, superseded_by, "
+                                                f"{withdrawn} AS withdrawn_at")
                       + f" WHERE TRUE{where}{_ORDER}",
                       params, HISTORY_COLUMNS)
     finally:
@@ -618,8 +639,14 @@ def _prepare(meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame):
                         .astype("str").to_numpy() if len(issues) else pd.Series([], dtype="str")
                         for c in ISSUE_COLUMNS}, index=pd.RangeIndex(len(issues)))
     iss = pd.concat([iss, _duplicate_keys(rec)], ignore_index=True) if len(rec) else iss
-    iss["period_date"] = _issue_periods(iss, rec).to_numpy() if len(iss) else \
-        pd.Series([], dtype="datetime64[us]")
+    from civicstats.issuekeys import keys
+
+    key = keys(iss["source"], rec)
+    for col in ("area", "group", "measure"):
+        iss[col] = key[col].to_numpy()
+    # the cell's own period where its row or column settles it, else the row's or file's one
+    iss["period_date"] = (key["period_date"].fillna(_issue_periods(iss, rec)).to_numpy()
+                          if len(iss) else pd.Series([], dtype="datetime64[us]"))
     return rec, iss
 
 
@@ -671,14 +698,29 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
                   AND n."group" = records."group" AND n.period_date::DATE = records.period
                   AND n.measure = records.measure))""", p)
         _run(con, """
-            INSERT INTO records SELECT domain, area, "group", period_date::DATE, measure, value,
-                qualifier, source, $file, $sha, $id, $now, NULL, NULL, NULL FROM _new_records""", p)
+            INSERT INTO records (domain, area, "group", period, measure, value, qualifier,
+                                 source, file, sha256, ingest_id, ingested_at)
+            SELECT domain, area, "group", period_date::DATE, measure, value,
+                qualifier, source, $file, $sha, $id, $now FROM _new_records""", p)
         _run(con, "UPDATE issues SET closed_at = $now, closed_by_ingest = $id "
                     "WHERE closed_at IS NULL AND file = $file", p)
         _run(con, """
-            INSERT INTO issues SELECT source, severity, rule, raw, message, $domain,
-                period_date::DATE, $file, $sha, $id, $now, NULL, NULL FROM _new_issues""",
+            INSERT INTO issues (source, severity, rule, raw, message, domain, period, file,
+                                sha256, ingest_id, ingested_at, area, "group", measure)
+            SELECT source, severity, rule, raw, message, $domain,
+                period_date::DATE, $file, $sha, $id, $now, area, "group", measure
+            FROM _new_issues""",
                     p)
+        # corrections close what they fix: another file's error at a cell whose figure
+        # (its key, see civicstats.issuekeys) this file now sends
+        _run(con, """
+            UPDATE issues SET closed_at = $now, closed_by_ingest = $id, superseded_by = $file
+            WHERE closed_at IS NULL AND severity = 'error' AND file <> $file
+              AND NOT starts_with(rule, 'check_') AND measure IS NOT NULL AND EXISTS (
+                SELECT 1 FROM _new_records n
+                WHERE n.domain = issues.domain AND n.area = issues.area
+                  AND n."group" = issues."group" AND n.period_date::DATE = issues.period
+                  AND n.measure = issues.measure)""", p)
         con.execute("INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [ingest_id, meta.file, meta.sha256, meta.size, now, meta.domain, len(rec),
                      len(iss), errors, outcome, ""])
@@ -763,28 +805,21 @@ def file_sha256(path) -> str:
 def files_in(paths: Iterable) -> list[Path]:
     """The spreadsheet files under ``paths`` (files or folders, recursively), sorted.
 
-    Only .xlsx/.xlsm/.xls/.csv; Excel lock files (``~$...``) and hidden files are skipped.
-    Paths named explicitly are kept whatever they are, so that they get a clear outcome.
+    Decided by content for any name (:mod:`civicstats.filetypes`): ``.et``, ``.txt`` in
+    UTF-16, upper-case ``.XLSX`` and files without a suffix are found; Excel lock files
+    (``~$...``), hidden files and what is not a spreadsheet are left out. Paths named
+    explicitly that do not exist are kept, so that they get a clear outcome.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> for name in ["a.xlsx", "~$a.xlsx", ".b.csv", "notes.txt", "sub/c.csv"]:
+    >>> for name in ["a.xlsx", "~$a.xlsx", ".b.csv", "notes.md", "sub/c.csv", "sub/D.ET"]:
     ...     (d / name).parent.mkdir(exist_ok=True); _ = (d / name).write_text("x")
     >>> [p.relative_to(d).as_posix() for p in files_in([d])]
-    ['a.xlsx', 'sub/c.csv']
+    ['a.xlsx', 'sub/D.ET', 'sub/c.csv']
     """
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p).parts
-                if (f.is_file() and f.suffix.lower() in SUFFIXES
-                        and not any(part.startswith((".", "~$")) for part in rel)):
-                    out.append(f)
-        else:
-            out.append(p)
-    return out
+    from civicstats.filetypes import survey
+
+    return [v.path for v in survey(paths) if v.spreadsheet]
 
 
 def ingest(paths, *, store=None, domain: str | None = None,
@@ -808,22 +843,29 @@ def ingest(paths, *, store=None, domain: str | None = None,
     >>> [o.outcome for o in ingest([csv], store=d / "s.duckdb")]
     ['unchanged']
     """
-    files = files_in(paths)
-    if not files:
-        raise UsageError(", ".join(map(str, paths)) or "ingest",
-                         _("no .xlsx, .xlsm, .xls or .csv files found"),
+    from civicstats import withdraw
+    from civicstats.filetypes import survey
+
+    found = survey(paths)
+    if not found:
+        raise UsageError(", ".join(map(str, paths)) or "ingest", _("no files found"),
                          _("give files or folders that hold the monthly workbooks"))
+    named = {Path(p) for p in paths if not Path(p).is_dir()}  # named: loaded even if withdrawn
     con = _writer(store, timeout)
     outcomes = []
     try:
-        current = {r[0] for r in con.execute(
-            "SELECT sha256 FROM ingests WHERE outcome IN ('ok', 'rejected-cells') QUALIFY "
-            "row_number() OVER (PARTITION BY path ORDER BY ingest_id DESC) = 1").fetchall()}
+        current = withdraw.current_shas(con)
+        gone = withdraw.withdrawn_shas(con)
         last = {r[0]: (r[1], r[2]) for r in con.execute(
             "SELECT path, sha256, outcome FROM ingests QUALIFY "
             "row_number() OVER (PARTITION BY path ORDER BY ingest_id DESC) = 1").fetchall()}
-        for path in files:
-            out = _ingest_one(con, path, domain, current, last)
+        for found_file in found:
+            path = found_file.path
+            if not found_file.spreadsheet:
+                out = _skipped(path, say("not a spreadsheet ({kind})", kind=_(found_file.kind)))
+            else:
+                out = _ingest_one(con, path, domain, current, last,
+                                  withdrawn={} if path in named else gone)
             outcomes.append(out)
             if progress:
                 progress(out)
@@ -832,18 +874,20 @@ def ingest(paths, *, store=None, domain: str | None = None,
     return outcomes
 
 
-def _ingest_one(con, path: Path, domain, current: set, last: dict) -> IngestOutcome:
-    """Hash one file; clean and load it unless its content is already current."""
+def _skipped(path: Path, why: str) -> IngestOutcome:
+    return IngestOutcome(_file_id(path) if path.exists() else path.as_posix(), "skipped",
+                         message=why)
+
+
+def _ingest_one(con, path: Path, domain, current: set, last: dict,
+                withdrawn: dict | None = None) -> IngestOutcome:
+    """Hash one file; clean and load it unless its content is already current, or withdrawn
+    (``withdrawn``: sha256 -> when, for files found in a folder rather than named)."""
     fid = _file_id(path) if path.exists() else path.as_posix()
     if not path.is_file():
         what = (_("the path is a folder with no spreadsheets") if path.is_dir()
                 else _("the path does not exist"))
         return IngestOutcome(fid, "failed", message=what)
-    if path.suffix.lower() not in SUFFIXES:
-        meta = FileMeta(fid, None, path.stat().st_size, domain)
-        msg = _("not a spreadsheet (.xlsx, .xlsm, .xls or .csv); nothing loaded")
-        _record_other(con, meta, "failed", msg, last)
-        return IngestOutcome(fid, "failed", domain=domain, message=msg)
     try:
         sha = file_sha256(path)
     except OSError as exc:
@@ -852,6 +896,9 @@ def _ingest_one(con, path: Path, domain, current: set, last: dict) -> IngestOutc
         _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     meta = FileMeta(fid, sha, path.stat().st_size, domain)
+    if sha in (withdrawn or {}):
+        return _skipped(path, say("withdrawn on {when}; ingest the file by name to load it "
+                                  "again", when=withdrawn[sha]))
     if sha in current:
         # a row only for a copy under a new name, or a path whose last attempt failed
         _record_other(con, meta, "unchanged", _("same content as a file already loaded"), last)

@@ -8,6 +8,7 @@ a wrong 合计 cleaned by the real command, its issues CSV opened as Excel would
 import codecs
 import re
 import string
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -255,3 +256,15 @@ def test_the_records_csv_of_clean_reads_back_as_the_records(tmp_path):
     back = pd.read_csv(tmp_path / "r.csv", encoding=ENCODING, dtype=str, keep_default_na=False)
     want = records_for_csv(clean(path).records).astype(str)
     pd.testing.assert_frame_equal(back, want.reset_index(drop=True))
+
+
+def test_no_message_id_has_two_wordings_across_the_catalogue_files():
+    from babel.messages.pofile import read_po
+
+    seen, clashes = {}, []
+    for path in sorted((Path(messages.__file__).parent / "locale" / "zh" / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as fh:
+            for m in read_po(fh):
+                if m.id and seen.setdefault(m.id, (path.name, m.string))[1] != m.string:
+                    clashes.append((m.id, seen[m.id], (path.name, m.string)))
+    assert not clashes

@@ -347,13 +347,16 @@ def test_rejected_cells_exit_1_and_the_readable_cells_are_still_loaded(tmp_path,
     assert (st.issues("2023-09").severity == "error").sum() >= 1
 
 
-def test_folders_are_walked_recursively_skipping_lock_hidden_and_other_files(tmp_path):
+def test_folders_are_walked_recursively_skipping_lock_hidden_and_other_files_with_a_line(tmp_path):
     september(tmp_path / "raw" / "partners")
     (tmp_path / "raw" / "partners" / "~$partners_2023-09.xlsx").write_bytes(b"lock")
     (tmp_path / "raw" / ".hidden.csv").write_text("x")
     (tmp_path / "raw" / "readme.txt").write_text("x")
     outcomes = st.ingest([tmp_path / "raw"])
-    assert [Path(o.file).name for o in outcomes] == ["partners_2023-09.xlsx"]
+    assert [(Path(o.file).name, o.outcome) for o in outcomes] == [
+        (".hidden.csv", "skipped"), ("partners_2023-09.xlsx", "ok"),
+        ("~$partners_2023-09.xlsx", "skipped"), ("readme.txt", "skipped")]
+    assert st.ingests().path.map(lambda p: Path(p).name).tolist() == ["partners_2023-09.xlsx"]
 
 
 def test_status_command_shows_every_domain_and_month_ingested(tmp_path, capsys):

@@ -41,7 +41,7 @@ def manifest(run: ReportRun, inputs: Inputs, *, jobs: int, timeout: float) -> di
     }
 
 
-STATUS_WORDS = {"ok": N_("done"), "skipped": N_("unchanged"), "failed": N_("failed"),
+STATUS_WORDS = {"ok": N_("done"), "skipped": N_("unchanged, reused"), "failed": N_("failed"),
                 "kept": N_("kept from an earlier run")}
 """How a page's status reads on the index (plain words coloured by CSS, never symbols: an
 emoji shows as a missing-glyph box in a browser without an emoji font)."""
