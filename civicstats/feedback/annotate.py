@@ -218,20 +218,17 @@ def _style(severity: str) -> dict[str, str]:
 
 
 def mark(ws, cell: str, found: list[Located]) -> None:
-    """Fill and border one cell (all of its merged range) and comment it with every issue."""
+    """Fill and border one cell and comment it with every issue.
+
+    A cell inside a merged range marks the range: its first cell carries the fill, the
+    comment and the border, which openpyxl draws around the whole range when it saves.
+    """
     worst = "error" if any(x.severity == "error" for x in found) else "warning"
     style = _style(worst)
-    fill = PatternFill("solid", fgColor=style["fill"])
+    anchor = next((rng.start_cell.coordinate for rng in ws.merged_cells.ranges if cell in rng), cell)
     side = Side(style="medium", color=style["border"])
-    anchor, cells = cell, [cell]
-    for rng in ws.merged_cells.ranges:
-        if cell in rng:
-            anchor = rng.start_cell.coordinate
-            cells = [c.coordinate for row in ws[rng.coord] for c in row]
-            break
-    for coord in cells:
-        ws[coord].fill = fill
-        ws[coord].border = Border(left=side, right=side, top=side, bottom=side)
+    ws[anchor].fill = PatternFill("solid", fgColor=style["fill"])
+    ws[anchor].border = Border(left=side, right=side, top=side, bottom=side)
     target = ws[anchor]
     text = "\n".join(f"【{severity_words(x.severity)}｜{rule_words(x.rule)}】{x.message}" for x in found)
     if anchor != cell:

@@ -39,7 +39,7 @@ from civicstats.feedback.sheets import header, link, print_setup, put, table_lay
 from civicstats.feedback.words import rule_words
 from civicstats.messages import N_, _, say
 
-COLUMNS = [N_("Reporting unit"), N_("File"), N_("Errors"), N_("Warnings"), N_("What to change"),
+COLUMNS = [N_("Reporting unit"), N_("File"), N_("Errors"), N_("Warnings"), N_("What to correct"),
            N_("Annotated copy")]
 """The columns of the 退回清单 (填报单位, 文件, 错误数, 警告数, 要改什么, 批注文件)."""
 WIDTHS = [16, 34, 8, 8, 50, 38]
@@ -145,13 +145,15 @@ def _row(file: str, areas: list[str], issues: pd.DataFrame, annotated: str, out:
 
 
 def reporting_unit(areas: list[str], stem: str = "") -> str:
-    """The place a file is about: its one area, else the street (or district) holding all its areas,
-    else the area its name gives.
+    """The place a file is about: the area its name gives when that holds all its areas, else
+    the one area or the street (or district) holding all of them, else the name's area.
 
     >>> reporting_unit(["天悦社区", "育才东苑社区"]), reporting_unit(["天悦社区", "赭东村"])
     ('北干街道', '萧山区')
-    >>> reporting_unit([], "partners_2023-09_南阳街道"), reporting_unit(["火星社区"])
+    >>> reporting_unit(["南阳社区"], "partners_2023-09_南阳街道"), reporting_unit(["火星社区"])
     ('南阳街道', '火星社区')
+    >>> reporting_unit([], "partners_2023-09")
+    '（未能确定）'
     """
     parent = dict(zip(vocab.areas().area, vocab.areas().parent, strict=True))
 
@@ -162,11 +164,11 @@ def reporting_unit(areas: list[str], stem: str = "") -> str:
         return out
 
     names = list(dict.fromkeys(a for a in areas if a))
-    if names:
-        common = [a for a in chain(names[0]) if all(a in chain(n) for n in names[1:])]
-        if common:
-            return common[0]
-    return vocab.find_area_in(stem) or _("(unknown)")
+    named = vocab.find_area_in(stem)
+    if named and all(named in chain(n) for n in names):
+        return named
+    common = [a for a in chain(names[0]) if all(a in chain(n) for n in names[1:])] if names else []
+    return common[0] if common else named or _("(unknown)")
 
 
 def what_to_change(issues: pd.DataFrame) -> str:
