@@ -286,3 +286,35 @@ def test_the_annotated_copy_opens_in_libreoffice(tmp_path):
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     for cell in ("B4", "C5", "D2", "partners_2023-09.xlsx"):  # the issue list was laid out and printed
         assert cell in text
+
+
+def test_round_trip_template_return_feedback_corrected_return(tmp_path):
+    """What a street goes through: the form, a return with a mistake, the annotated copy, the
+    copy corrected and sent back under the same name, and nothing left to resend."""
+    raw, store = tmp_path / "raw", str(tmp_path / "s.duckdb")
+    ret = raw / "partners_2023-09_北干街道.xlsx"
+    assert main(["template", "--domain", "partners", "--period", "2023-09", "--street", "北干街道",
+                 "--out", str(ret)]) == 0
+    wb = load_workbook(ret)
+    ws = wb["2023年9月"]
+    rows = {ws.cell(row=r, column=1).value: r for r in range(6, ws.max_row + 1)}
+    ws.cell(row=rows["天悦社区"], column=2, value=20)
+    ws.cell(row=rows["天悦社区"], column=3, value="待核实")  # the mistake
+    ws.cell(row=rows["育才东苑社区"], column=2, value=12)
+    wb.save(ret)
+    assert main(["ingest", str(raw), "--store", store]) == 1
+    assert main(["feedback", "--period", "2023-09", "--store", store, "--out", str(tmp_path / "fb1")]) == 1
+    copy = tmp_path / "fb1" / "partners_2023-09_北干街道_批注.xlsx"
+    wb = load_workbook(copy)
+    bad = f"C{rows['天悦社区']}"
+    assert set(marked_cells(wb["2023年9月"])) == {bad}
+    wb["2023年9月"][bad] = 35  # corrected in the annotated copy itself, marks and list still in it
+    wb.save(ret)
+    assert main(["ingest", str(raw), "--store", store]) == 0
+    assert main(["feedback", "--period", "2023-09", "--store", store, "--out", str(tmp_path / "fb2")]) == 0
+    assert sorted(p.name for p in (tmp_path / "fb2").iterdir()) == ["退回清单_2023-09.xlsx"]
+    again = load_workbook(annotate(ret, out_dir=tmp_path / "fb3").out)
+    ws = again["2023年9月"]  # the fixed cell is no longer marked: the earlier round's marks are gone
+    assert marked_cells(ws) == {} and ws[bad].comment is None and ws[bad].value == 35
+    assert again.sheetnames == [LIST_SHEET, "2023年9月", "名单", "填表说明"]
+    assert again[LIST_SHEET]["A2"].value == "本表已全部读入，没有发现问题。"

@@ -186,15 +186,18 @@ def annotated_workbook(opened: Opened, file: str, issues: pd.DataFrame, loaded: 
     loaded cleanly can say so.
     """
     wb = opened.workbook
+    if LIST_SHEET in wb.sheetnames:  # a copy sent back with its old list: the list is made anew
+        wb.remove(wb[LIST_SHEET])
+        opened.sheets.pop(LIST_SHEET, None)
     placed = locate(issues, file, opened.sheets)
+    for ws in wb.worksheets:
+        unmark(ws)
     by_cell: dict[tuple[str, str], list[Located]] = {}
     for x in placed:
         if x.cell:
             by_cell.setdefault((x.sheet, x.cell), []).append(x)
     for (sheet, cell), found in by_cell.items():
         mark(wb[sheet], cell, found)
-    if LIST_SHEET in wb.sheetnames:  # a copy sent back with its old list: the list is new
-        wb.remove(wb[LIST_SHEET])
     with_issues = {x.sheet for x in placed if x.sheet}
     clean = [t for s, t in opened.sheets.items() if s in loaded and t not in with_issues]
     empty = [t for s, t in opened.sheets.items()
@@ -215,6 +218,20 @@ def _marks() -> dict[str, dict[str, str]]:
 
 def _style(severity: str) -> dict[str, str]:
     return _marks().get(severity, _marks()["warning"])
+
+
+def unmark(ws) -> None:
+    """Take off the marks of an earlier round: a corrected copy sent back keeps our comments
+    and fills, which would show problems already fixed. The sender's own comments stay."""
+    ours = {m[k] for m in _marks().values() for k in ("fill", "border")}
+    for cell in list(ws._cells.values()):  # only the cells that exist; iter_rows would create more
+        if cell.comment is None or cell.comment.author != AUTHOR:
+            continue
+        cell.comment = None
+        if str(cell.fill.fgColor.rgb)[-6:] in ours:
+            cell.fill = PatternFill(fill_type=None)
+        if str(cell.border.left.color.rgb if cell.border.left.color else "")[-6:] in ours:
+            cell.border = Border()
 
 
 def mark(ws, cell: str, found: list[Located]) -> None:
