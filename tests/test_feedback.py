@@ -166,8 +166,9 @@ def test_an_issue_inside_a_merged_range_marks_the_whole_range(tmp_path):
     assert "C3" in ws["B2"].comment.text and "请填写数字" in ws["B2"].comment.text
 
 
-def test_an_xls_return_is_converted_with_its_merges_and_marked(tmp_path):
-    src = shutil.copy(XLS, tmp_path / XLS.name)
+@pytest.mark.parametrize("suffix", [".xls", ".et"])  # WPS 表格 .et files are the same OLE2 format
+def test_an_xls_return_is_converted_with_its_merges_and_marked(tmp_path, suffix):
+    src = shutil.copy(XLS, tmp_path / (XLS.stem + suffix))
     before = sha(Path(src))
     [grid] = read_grids(src)
     issues = clean(src, "partners").issues
@@ -181,7 +182,7 @@ def test_an_xls_return_is_converted_with_its_merges_and_marked(tmp_path):
     assert {str(m) for m in ws.merged_cells.ranges} == want_merges
     for (r, c), value in grid.cells.stack().items():
         assert ws.cell(row=r + 1, column=c + 1).value == value
-    want = {split_source(s, XLS.name)[1]: RED if sev == "error" else AMBER
+    want = {split_source(s, Path(src).name)[1]: RED if sev == "error" else AMBER
             for s, sev in zip(issues.source, issues.severity, strict=True)}
     assert want and marked_cells(ws) == want
     assert "已转成 .xlsx" in wb[LIST_SHEET]["A3"].value  # and says its formatting is not kept
@@ -318,3 +319,19 @@ def test_round_trip_template_return_feedback_corrected_return(tmp_path):
     assert marked_cells(ws) == {} and ws[bad].comment is None and ws[bad].value == 35
     assert again.sheetnames == [LIST_SHEET, "2023年9月", "名单", "填表说明"]
     assert again[LIST_SHEET]["A2"].value == "本表已全部读入，没有发现问题。"
+
+
+def test_every_message_of_the_feedback_room_has_its_chinese():
+    """Each message id the feedback modules and their two commands write is in the catalogue."""
+    import ast
+
+    from civicstats.messages import catalogue
+
+    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in (ROOT / "civicstats" / "feedback").glob("*.py")]
+    cli = ast.parse((ROOT / "civicstats" / "cli.py").read_text(encoding="utf-8"))
+    trees += [f for f in cli.body if isinstance(f, ast.FunctionDef) and f.name in ("feedback_cmd", "template_cmd")]
+    ids = {node.args[0].value for tree in trees for node in ast.walk(tree)
+           if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+           and node.func.id in ("say", "_", "N_") and node.args and isinstance(node.args[0], ast.Constant)}
+    missing = sorted(i for i in ids if i not in catalogue("zh"))
+    assert len(ids) > 80 and missing == []
