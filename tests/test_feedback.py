@@ -335,3 +335,31 @@ def test_every_message_of_the_feedback_room_has_its_chinese():
            and node.func.id in ("say", "_", "N_") and node.args and isinstance(node.args[0], ast.Constant)}
     missing = sorted(i for i in ids if i not in catalogue("zh"))
     assert len(ids) > 80 and missing == []
+
+
+def test_plausibility_checks_from_the_store_are_marked_beside_the_cleaners_issues(tmp_path):
+    import pandas as pd
+
+    src = build_return(tmp_path / "partners_2023-09.xlsx")
+    check = pd.DataFrame({"source": [f"{src.name}#9月!B3"], "severity": ["warning"],
+                          "rule": ["check_sudden_change"], "raw": ["20"],
+                          "message": ["居民合伙人从 8 月的 2 人增至 20 人，请核实"]})
+    done = annotate(src, out_dir=tmp_path / "out", more_issues=check)
+    ws = load_workbook(done.out)["9月"]
+    assert marked_cells(ws) == {"B3": AMBER, "B4": RED, "C5": RED, "D2": AMBER}
+    assert "合理性核查" in ws["B3"].comment.text and "请核实" in ws["B3"].comment.text
+    assert (done.errors, done.warnings) == (2, 2)
+
+
+def test_a_file_changed_after_loading_is_marked_as_it_is_now(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    src = raw / "partners_2023-09.csv"
+    src.write_text("2023年9月\n社区,居民合伙人,团体合伙人\n天悦社区,待核实,35\n", encoding="utf-8")
+    ingest([raw], store=tmp_path / "s.duckdb")
+    src.write_text("2023年9月\n社区,居民合伙人,团体合伙人\n天悦社区,20,三十五左右?\n", encoding="utf-8")
+    sent = send_back("2023-09", out_dir=tmp_path / "back", store=tmp_path / "s.duckdb")
+    [row] = sent.rows
+    assert "改动过" in row.annotated
+    ws = load_workbook(row.out)["partners_2023-09"]
+    assert set(marked_cells(ws)) == {"C3"}  # the cell wrong now, not B3 that was wrong when loaded

@@ -110,8 +110,7 @@ def annotate(path, domain: str | None = None, *, out_dir, area=None, period=None
         issues = pd.concat([issues, more_issues[issues.columns]], ignore_index=True)
         issues = issues.drop_duplicates(["source", "rule", "message"], ignore_index=True)
     opened = open_return(path)
-    loaded = {sheet for sheet, _cell in map(lambda s: split_source(s, path.name),
-                                            result.records.source)}
+    loaded = {split_source(s, path.name)[0] for s in result.records.source.unique()}
     annotated_workbook(opened, path.name, issues, loaded)
     out.parent.mkdir(parents=True, exist_ok=True)
     save(opened.workbook, out)

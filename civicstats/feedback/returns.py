@@ -118,24 +118,23 @@ def files_to_resend(issues: pd.DataFrame, records: pd.DataFrame, period: str) ->
 def _resend(file: str, issues: pd.DataFrame, records: pd.DataFrame, log: pd.DataFrame,
             out_dir: Path) -> Resend:
     """One file's row of the list, writing its annotated copy when the file is still there."""
+    from civicstats.store import file_sha256
+
     path = Path(file) if Path(file).is_absolute() else config.project_root() / file
     areas = records["area"].tolist()
     if not path.is_file():
         return _row(file, areas, issues, say("(file not found: {path})", path=str(path)))
     mine = log[(log.path == file) & log.outcome.isin(LOADED)]
     domain = mine["domain"].iloc[-1] if len(mine) else None
-    checks = issues[issues.rule.astype(str).str.startswith("check_")]
+    changed = bool(len(mine)) and file_sha256(path) != mine["sha256"].iloc[-1]
+    # the store's checks point at the cells of the version it loaded: marked only on that version
+    checks = issues[issues.rule.astype(str).str.startswith("check_")] if not changed else None
     try:
         done = annotate(path, domain, out_dir=out_dir, more_issues=checks)
     except CivicstatsError as exc:
         return _row(file, areas, issues, say("(cannot be annotated: {why})", why=str(exc)))
-    note = ""
-    from civicstats.store import file_sha256
-
-    if len(mine) and file_sha256(path) != mine["sha256"].iloc[-1]:
-        note = say(" (the file changed after it was loaded; the marks are on the file as it is now)")
-    return _row(file, areas or done.records["area"].tolist(), done.issues, done.out.name + note,
-                done.out)
+    note = say(" (the file changed after it was loaded; the marks are on the file as it is now)") if changed else ""
+    return _row(file, areas or done.records["area"].tolist(), done.issues, done.out.name + note, done.out)
 
 
 def _row(file: str, areas: list[str], issues: pd.DataFrame, annotated: str, out: Path | None = None) -> Resend:
