@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,8 +52,11 @@ def open_return(path, grids: list[Grid] | None = None) -> Opened:
     data = path.read_bytes()  # one read; the file is never opened for writing
     if data.startswith(ZIP_MAGIC):
         try:
-            # a file object, not the path: openpyxl refuses names it does not know (.et, .xls)
-            wb = load_workbook(io.BytesIO(data), rich_text=True)
+            with warnings.catch_warnings():
+                # openpyxl warns of parts it drops (extensions, images) on stderr; not for a street
+                warnings.simplefilter("ignore")
+                # a file object, not the path: openpyxl refuses names it does not know (.et, .xls)
+                wb = load_workbook(io.BytesIO(data), rich_text=True)
         except Exception:  # noqa: BLE001 - openpyxl cannot load it: rebuild it from its cells
             wb = None
         if wb is not None:
