@@ -344,6 +344,78 @@ def charts_cmd(period, out, formats, size, store):
     click.echo(say("{n} charts, {files} files in {out}", n=len(nl.charts), files=len(paths), out=out))
 
 
+# -- feedback / template (owner: civicstats.feedback) ------------------------------
+
+FEEDBACK_OUT = "feedback"
+"""Where annotated copies go by default: a folder of their own, never beside the returns
+(a copy left in data/raw would be ingested as a return)."""
+
+
+@app.command("feedback")
+@click.argument("files", nargs=-1, type=click.Path(path_type=str))
+@click.option("--domain", type=click.Choice(["partners", "childcare", "volunteers"]),
+              help="What the files hold (default: inferred per file); not with --period.")
+@click.option("--period", help="Every file of this month (YYYY-MM) in the store with open errors, "
+                               "plus 退回清单_<period>.xlsx.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Folder for the annotated copies (default feedback/, with --period feedback/<period>/).")
+@STORE_OPTION
+def feedback_cmd(files, domain, period, out, store):
+    """Write <stem>_批注.xlsx for each return: every issue cell marked and commented, a 问题清单 sheet.
+
+    The original file is never changed. Exit 0 no errors, 1 some file has errors (with --period:
+    some file must be resent), 2 a file could not be read, or usage.
+    """
+    from civicstats.errors import UsageError
+    from civicstats.feedback import annotate, returns
+    from civicstats.messages import say
+
+    if bool(files) == bool(period) or (period and domain):
+        raise UsageError("feedback", say("give either FILE… or --period YYYY-MM (with --period the "
+                                         "domain comes from the store)"),
+                         say("e.g. civicstats feedback data/raw/partners/partners_2023-09.xlsx"))
+    if period:
+        sent = returns.send_back(period, out_dir=out or f"{FEEDBACK_OUT}/{period}", store=store)
+        for row in sent.rows:
+            click.echo(say("{unit}: {file}: errors {errors}, warnings {warnings} → {annotated}",
+                           unit=row.unit, file=row.file, errors=row.errors, warnings=row.warnings,
+                           annotated=row.annotated))
+        click.echo(say("{n} files to resend; list: {path}", n=len(sent.rows), path=sent.path))
+        click.get_current_context().exit(sent.exit_code)
+    code = 0
+    for file in files:
+        try:
+            done = annotate.annotate(file, domain, out_dir=out or FEEDBACK_OUT)
+        except CivicstatsError as exc:  # one unreadable file does not stop the others
+            err(say("error: {message}", message=exc))
+            code = 2
+            continue
+        click.echo(say("{file}: errors {errors}, warnings {warnings} → {out}", file=file,
+                       errors=done.errors, warnings=done.warnings, out=done.out))
+        code = max(code, 1 if done.errors else 0)
+    click.get_current_context().exit(code)
+
+
+@app.command("template")
+@click.option("--domain", required=True, type=click.Choice(["partners", "childcare", "volunteers"]),
+              help="What the form asks for.")
+@click.option("--period", required=True, help="The month the form is for, YYYY-MM.")
+@click.option("--street", help="One row per community of this street (default: one row per street).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="The form to write, FILE.xlsx.")
+def template_cmd(domain, period, street, out):
+    """Write the standard fill-in return: filled in as it asks, it cleans with no issue.
+
+    Exit 0 written, 2 usage (unknown street, bad month, not .xlsx).
+    """
+    from civicstats.feedback.template import write_template
+    from civicstats.messages import say
+
+    form = write_template(domain, period, street=street, out=out)
+    click.echo(say("{title}: {rows} rows → {path}", title=form.title, rows=len(form.areas),
+                   path=form.path))
+
+
 def os_error_message(exc: OSError) -> str:
     """A plain sentence for a failed read or write, naming the path and what to do.
 
