@@ -40,23 +40,23 @@ def N_(msgid: str) -> str:  # noqa: N802 - the gettext name for "mark for extrac
 
 RULE_WORDS = {
     "no_table": N_("no table found"),
-    "missing_area": N_("no area for the figures"),
+    "missing_area": N_("no area"),
     "missing_period": N_("no reporting month"),
-    "bad_period": N_("the month is not valid"),
-    "total_mismatch": N_("the total does not match its rows"),
-    "unreadable_value": N_("not a number that can be read"),
-    "ambiguous_number": N_("a number that can be read two ways"),
-    "not_a_count": N_("a percentage where a count is expected"),
-    "negative_count": N_("a count below zero"),
-    "fractional_count": N_("a count that is not a whole number"),
-    "excel_error": N_("an Excel error instead of a number"),
-    "formula_without_value": N_("a formula without a saved value"),
-    "unit_conflict": N_("a unit that does not fit the figure"),
-    "ambiguous_area": N_("a place name that fits several places"),
-    "ambiguous_header": N_("a header that could mean two figures"),
-    "duplicate_key": N_("the same figure given twice"),
-    "unknown_column": N_("a column that is not read"),
-    "unknown_area": N_("a place name not in the list of places"),
+    "bad_period": N_("wrong month"),
+    "total_mismatch": N_("total does not add up"),
+    "unreadable_value": N_("value cannot be read"),
+    "ambiguous_number": N_("number is unclear"),
+    "not_a_count": N_("not a count"),
+    "negative_count": N_("negative count"),
+    "fractional_count": N_("count with a fraction"),
+    "excel_error": N_("Excel error value"),
+    "formula_without_value": N_("formula without a saved value"),
+    "unit_conflict": N_("unit does not fit"),
+    "ambiguous_area": N_("area name fits two places"),
+    "ambiguous_header": N_("header could mean two things"),
+    "duplicate_key": N_("same figure given twice"),
+    "unknown_column": N_("column not read"),
+    "unknown_area": N_("area not on the list"),
 }
 """Rule id (contract 2) -> the rule in words, e.g. for a 问题清单's "rule in words" column."""
 
@@ -66,7 +66,7 @@ def rule_words(rule: str) -> str:
 
     >>> with language("zh"):
     ...     rule_words("total_mismatch")
-    '合计与各行之和不符'
+    '合计数不符'
     """
     return _(RULE_WORDS[rule]) if rule in RULE_WORDS else rule
 

@@ -39,7 +39,7 @@ def test_the_open_issues_are_printed_with_chinese_headings_and_their_cells(tmp_p
     assert header == ["月份", "单元格", "严重程度", "问题", "原填内容", "修改意见"]
     for cell in ("partners_2023-09.xlsx#9月!B5", "partners_2023-09.xlsx#9月!C3", "partners_2023-08.xlsx#8月!B5"):
         assert cell in out
-    assert "合计与各行之和不符" in out and "无法识别的数值" in out and "错误" in out
+    assert "合计数不符" in out and "数值无法识别" in out and "错误" in out
     assert "请核对‘合计’行" in out
     assert out.splitlines()[-1] == "共 3 个未解决的问题（3 个错误，0 个警告）"
 
