@@ -384,14 +384,39 @@ def load(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFrame:
     (period[M], dtype('float64'))
     """
     where, params = _filters(domain, periods, areas)
+    key = _version(store) + (where, tuple(map(str, params)))
+    if key in _LOADED:  # a warm report kernel reads the month once, not once per notebook
+        return _LOADED[key].copy()
     con = _reader(store)
     try:
-        return _fetch(con, _select_records(con)
-                      + f" WHERE superseded_at IS NULL{where}{_ORDER}",
-                      params, LOAD_COLUMNS)
+        df = _fetch(con, _select_records(con)
+                    + f" WHERE superseded_at IS NULL{where}{_ORDER}",
+                    params, LOAD_COLUMNS)
     finally:
         if con is not None:
             con.close()
+    if key[1] is not None:
+        _LOADED.clear()  # one store version at a time: a kernel never holds two months' copies
+        _LOADED[key] = df
+    return df.copy()
+
+
+_LOADED: dict = {}
+"""The last :func:`load` result, keyed by the store file's version and the filters."""
+
+
+def _version(store) -> tuple:
+    """The store file (and its write-ahead log) as path, size and modification time: any
+    ingest or withdrawal changes it, so a cached load is never stale."""
+    path = config.store_path(store)
+    out = [str(path.resolve())]
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            st = p.stat()
+            out.append((st.st_size, st.st_mtime_ns, st.st_ino))
+        except OSError:
+            out.append(None)
+    return tuple(out)
 
 
 def history(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFrame:

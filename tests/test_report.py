@@ -97,7 +97,7 @@ def test_a_second_run_for_the_same_month_stops_while_the_first_holds_the_lock(tm
     reports_root().mkdir(parents=True)
     with open(reports_root() / ".2023-09.lock", "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        with pytest.raises(UsageError, match="another civicstats report run"):
+        with pytest.raises(UsageError, match="另一次 civicstats 报告生成仍在进行"):
             run(notebooks=nbs, raw=raw)
 
 
@@ -197,7 +197,7 @@ def test_an_unchanged_rerun_skips_every_notebook_and_force_reruns_them(tmp_path,
     again = run(notebooks=nbs, raw=raw, progress="plain")
     assert [r.status for r in again.results] == ["skipped"] and not again.swapped
     assert page.stat().st_mtime_ns == stamp
-    assert "nothing changed" in capsys.readouterr().err
+    assert "没有变化" in capsys.readouterr().err
 
     forced = run(notebooks=nbs, raw=raw, force=True)
     assert [r.status for r in forced.results] == ["ok"] and forced.swapped

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from civicstats import config
 from civicstats.errors import UsageError
+from civicstats.messages import _
 from civicstats.report.settings import ENV_NOTEBOOKS, ORDER
 
 
@@ -87,8 +88,9 @@ def _period_lock(root: Path, period: str):
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise UsageError(str(root / period), "another civicstats report run for this month is "
-                             "still going", "wait for it to finish, then run again") from None
+            raise UsageError(str(root / period), _("another civicstats report run for this month "
+                                                   "is still going"),
+                             _("wait for it to finish, then run again")) from None
         yield
 
 

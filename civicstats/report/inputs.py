@@ -7,6 +7,7 @@ from pathlib import Path
 
 from civicstats import config
 from civicstats.errors import UsageError
+from civicstats.messages import _
 from civicstats.store import file_sha256
 
 
@@ -53,8 +54,8 @@ def latest_period(store=None, *, raw=None) -> str:
     gather_ingest(store, raw)
     have = st.periods(store=store)
     if not have:
-        raise UsageError("--latest", "the store has no records yet",
-                         "put the monthly workbooks in data/raw (or run civicstats ingest)")
+        raise UsageError("--latest", _("the store has no records yet"),
+                         _("put the monthly workbooks in data/raw (or run civicstats ingest)"))
     return have[-1]
 
 

@@ -33,6 +33,7 @@ def write_kernelspec(folder: Path, warm: tuple[str, ...] | None = None) -> Path:
                     "    import contextlib, importlib\n"
                     f"    for m in {list(warm)!r}:\n"
                     "        with contextlib.suppress(Exception): importlib.import_module(m)\n"
+                    "    importlib.import_module('civicstats.report.fresh').remember()\n"
                     "_warm(); del _warm")
     (spec / "kernel.json").write_text(json.dumps({
         "argv": argv,
@@ -66,23 +67,31 @@ def fast_imports() -> None:
 
 
 class KernelPool:
-    """Starts kernels ahead of need so that kernel start-up overlaps the running notebook.
+    """Warm kernels for the run's notebooks: started ahead of need, and reused.
+
+    With ``reuse`` (the default), a kernel that ran a notebook gets a fresh namespace
+    (:func:`civicstats.report.fresh.namespace`) and runs the next one: start-up and
+    imports are paid once per kernel, not once per notebook. A kernel that timed out,
+    died or cannot be reset is stopped and a new one started. Without ``reuse``, every
+    notebook gets a new kernel, started while the previous notebook runs.
 
     Kernels talk over Unix sockets in our private folder (no TCP ports to race
     for when several start at once, nothing sent unencrypted over the network).
     """
 
-    def __init__(self, spec_dir: Path, cwd: Path, needed: int, ahead: int):
+    def __init__(self, spec_dir: Path, cwd: Path, needed: int, ahead: int, *,
+                 reuse: bool = True):
         from jupyter_client.kernelspec import KernelSpecManager
 
         self._spec_dir = spec_dir
         self._count = 0
         self._ksm = KernelSpecManager(kernel_dirs=[str(spec_dir)])
-        self._cwd, self._left = str(cwd), needed
+        self._cwd, self._left, self.reuse = str(cwd), needed, reuse
         self._ready: list = []
         self._lock = threading.Lock()
         self._env = kernel_env()
         self._stopping: list[threading.Thread] = []
+        self.started = 0
         for _ in range(min(ahead, needed)):
             self._ready.append(self._start())
 
@@ -91,6 +100,7 @@ class KernelPool:
 
         with self._lock:
             self._count += 1
+            self.started += 1
             n = self._count
         # An async manager, so that nbclient gets an async client: with a blocking one its
         # output loop blocks forever on a kernel that died (no timeout, no dead-kernel check).
@@ -100,11 +110,11 @@ class KernelPool:
         return km
 
     def take(self):
-        """A started kernel for the next notebook; starts one more if more notebooks wait."""
+        """A started kernel for the next notebook; without reuse, starts the one after too."""
         with self._lock:
             self._left -= 1
             km = self._ready.pop(0) if self._ready else None
-            spare = self._left - len(self._ready) > 0
+            spare = not self.reuse and self._left - len(self._ready) > 0
         if km is None:
             km = self._start()
         if spare:
@@ -113,8 +123,15 @@ class KernelPool:
                 self._ready.append(nxt)
         return km
 
-    def release(self, km) -> None:
-        """Stop a used kernel in the background; :meth:`close` waits for it."""
+    def release(self, km, *, healthy: bool = True) -> None:
+        """Give a used kernel back: reset for the next notebook, or stop it in the background."""
+        with self._lock:
+            wanted = self.reuse and healthy and self._left > 0
+        if wanted and fresh_namespace(km):
+            km.civicstats_answered = True  # it just answered: no need to wait for it again
+            with self._lock:
+                self._ready.append(km)
+            return
         t = threading.Thread(target=stop_kernel, args=(km,), daemon=True)
         t.start()
         with self._lock:
@@ -122,11 +139,34 @@ class KernelPool:
 
     def close(self):
         with self._lock:
-            ready, self._ready = self._ready, []
+            ready, self._ready, self._left = self._ready, [], 0
         for km in ready:
-            self.release(km)
+            self.release(km, healthy=False)
         for t in self._stopping:
             t.join(timeout=10)
+
+
+FRESH_CODE = "__import__('civicstats.report.fresh', fromlist=['namespace']).namespace()"
+
+
+def fresh_namespace(km, timeout: float = 20) -> bool:
+    """Reset a kernel's namespace for the next notebook; ``False`` if it did not answer ok."""
+    async def reset():
+        if not await km.is_alive():
+            return False
+        kc = km.client()
+        kc.start_channels()
+        try:
+            reply = await kc.execute_interactive(FRESH_CODE, silent=True, store_history=False,
+                                                 timeout=timeout)
+            return reply.get("content", {}).get("status") == "ok"
+        finally:
+            kc.stop_channels()
+
+    try:
+        return bool(_sync(reset)())
+    except Exception:  # noqa: BLE001 - a kernel we cannot reset is replaced, never reused
+        return False
 
 
 def _sync(coro_fn):
@@ -264,14 +304,20 @@ def run_one(job: NotebookResult, km, folder: Path, *, timeout: float,
     start = time.perf_counter()
     out_ipynb = folder / f"{job.name}.ipynb"
     notebook = Path(job.notebook)
+    nb, error = None, None
     try:
         # the timeout counts the notebook's own run, not the kernel's start-up
-        with contextlib.suppress(Exception):  # a kernel that never comes up fails in papermill
-            wait_ready(km)
+        if not getattr(km, "civicstats_answered", False):
+            with contextlib.suppress(Exception):  # a kernel that never comes up fails in papermill
+                wait_ready(km)
         job.kernel_wait = round(time.perf_counter() - start, 3)
         nb, error = execute(notebook, out_ipynb, job.parameters, km, timeout=timeout)
     finally:
-        (release or stop_kernel)(km)
+        healthy = (error or {}).get("ename") != "Timeout" and nb is not None
+        if release is None:
+            stop_kernel(km)
+        else:
+            release(km, healthy=healthy)
     if nb is None and out_ipynb.is_file():
         with contextlib.suppress(Exception):
             nb = nbformat.read(str(out_ipynb), as_version=4)

@@ -3,6 +3,7 @@
 
 from civicstats import params
 from civicstats.errors import UsageError
+from civicstats.messages import _
 
 
 def parameter_table(notebook: str, **values):
@@ -33,8 +34,8 @@ def resolve_period(period: str, store=None) -> str:
 
     have = st.periods(store=store or None)
     if not have:
-        raise UsageError("period", "the store has no records yet",
-                         "run civicstats ingest data/raw first")
+        raise UsageError("period", _("the store has no records yet"),
+                         _("run civicstats ingest data/raw first"))
     return have[-1]
 
 

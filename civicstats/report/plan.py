@@ -5,6 +5,7 @@ from pathlib import Path
 from civicstats import params
 from civicstats.errors import UsageError
 from civicstats.filenames import safe_name
+from civicstats.messages import _, say
 from civicstats.report.inputs import Inputs
 from civicstats.report.keys import job_key
 from civicstats.report.results import NotebookResult
@@ -20,11 +21,11 @@ def _areas_wanted(areas, reported: list[str]) -> list[str]:
         try:
             area = params.check_area(name, known=reported)
         except ValueError as exc:
-            raise UsageError("--areas", str(exc), "use area names as in data/reference/areas.csv"
-                             ) from None
+            raise UsageError("--areas", str(exc),
+                             _("use area names as in data/reference/areas.csv")) from None
         if area not in reported:
-            raise UsageError("--areas", f"{area} has no records for this month",
-                             f"choose among: {', '.join(reported) or '(none)'}")
+            raise UsageError("--areas", say("{area} has no records for this month", area=area),
+                             say("choose among: {areas}", areas="、".join(reported) or "—"))
         if area not in out:  # "天悦,天悦社区" names one area twice: one report
             out.append(area)
     return out
@@ -54,8 +55,8 @@ def plan(period: str, notebooks: list[Path], inputs: Inputs, *, areas="all",
     names = [j.name for j in jobs]
     if len(set(names)) != len(names):
         # cannot happen short of a hash collision (safe_name hashes every changed name)
-        raise UsageError("--areas", "two areas give the same file name",
-                         "report them in two runs with --areas and tell the maintainers")
+        raise UsageError("--areas", _("two areas give the same file name"),
+                         _("report them in two runs with --areas and tell the maintainers"))
     return jobs
 
 

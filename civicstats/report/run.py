@@ -11,6 +11,7 @@ from pathlib import Path
 from civicstats import config, params
 from civicstats.coverage import month_coverage
 from civicstats.errors import CivicstatsError, UsageError
+from civicstats.messages import _, say
 from civicstats.report.folder import (
     _link_or_copy,
     _period_lock,
@@ -48,15 +49,18 @@ def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False,
         try:
             period = params.check_period(period)
         except ValueError as exc:
-            raise UsageError("--period", str(exc), "give the month as e.g. 2023-09") from None
+            raise UsageError("--period", str(exc), _("give the month as e.g. 2023-09")) from None
     if int(jobs) < 1:
-        raise UsageError("--jobs", f"{jobs} is not a number of parallel notebooks", "use 1 or more")
+        raise UsageError("--jobs", say("{jobs} is not a number of parallel notebooks", jobs=jobs),
+                         _("use 1 or more"))
     if not float(timeout) > 0:
-        raise UsageError("--timeout", f"{timeout} is not a number of seconds", "use e.g. 300")
+        raise UsageError("--timeout", say("{timeout} is not a number of seconds", timeout=timeout),
+                         _("use e.g. 300"))
     nb_dir = notebooks_dir(notebooks)
     found = list_notebooks(nb_dir) if nb_dir.is_dir() else []
     if not found:
-        raise UsageError(str(nb_dir), "no notebooks found", f"check ${ENV_NOTEBOOKS}")
+        raise UsageError(str(nb_dir), _("no notebooks found"),
+                         say("check ${name}", name=ENV_NOTEBOOKS))
 
     root = config.reports_dir(out)
     clean_stale(root)
@@ -79,8 +83,9 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout,
         from civicstats import store as st
 
         have = ", ".join(st.periods(store=store)) or "none"
-        raise UsageError("--period", f"the store has no records for {period}",
-                         f"choose a month the store has ({have}) or put its files in data/raw")
+        raise UsageError("--period", say("the store has no records for {period}", period=period),
+                         say("choose a month the store has ({have}) or put its files in data/raw",
+                             have=have))
     store_path = str(config.store_path(store).resolve())
     planned = plan(period, found, inputs, areas=areas, store_path=store_path)
 
@@ -104,8 +109,8 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout,
     if not to_run and previous_names == {j.name for j in run.results}:
         for job in planned:
             reporter.finish(job)
-        reporter.log(f"nothing changed for {period}: {len(planned)} reports unchanged, "
-                     "kept as they are (use --force to rerun)")
+        reporter.log(say("nothing changed for {period}: {n} reports unchanged, kept as they are "
+                         "(use --force to rerun)", period=period, n=len(planned)))
         reporter.close()
         run.seconds = time.perf_counter() - t0
         return run
@@ -119,11 +124,12 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout,
         shutil.rmtree(tmp, ignore_errors=True)
         what = exc.strerror or str(exc)
         if exc.filename:
-            what = f"cannot write {exc.filename}: {what}"
-        raise CivicstatsError(str(final), f"the report could not be written ({what})",
-                              f"free disk space on the disk of {root} or choose another --out "
-                              "folder, then run again; the previous report there is untouched"
-                              ) from None
+            what = say("cannot write {path}: {what}", path=exc.filename, what=what)
+        raise CivicstatsError(str(final), say("the report could not be written ({what})",
+                                              what=what),
+                              say("free disk space on the disk of {root} or choose another --out "
+                                  "folder, then run again; the previous report there is untouched",
+                                  root=root)) from None
     swap_into_place(tmp, final)
     run.swapped = True
     return run
@@ -153,7 +159,8 @@ def _render(run, pages, to_run, inputs, tmp, final, reporter, t0, *, jobs,
     pool = None
     try:
         write_kernelspec(spec_dir)
-        pool = KernelPool(spec_dir, tmp, needed=len(to_run), ahead=min(int(jobs), len(to_run)) + 1)
+        # one warm kernel per parallel job, each reused for notebook after notebook
+        pool = KernelPool(spec_dir, tmp, needed=len(to_run), ahead=min(int(jobs), len(to_run)))
         import nbconvert  # noqa: F401 - imported while the kernels boot, not after
         import papermill  # noqa: F401
 
