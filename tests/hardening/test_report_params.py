@@ -71,7 +71,7 @@ def test_a_wrong_report_parameter_exits_2_with_a_message_and_starts_no_kernel(se
     code, out = forked_cli(["report", *args], env=env, cwd=tmp_path, log=tmp_path / "out.txt")
     assert code == 2, out
     assert named in out, out
-    assert "What to do" in out or "Error: No such option" in out, out  # says what to do
+    assert "处理办法" in out or "Error: No such option" in out, out  # says what to do
     assert not seen.exists(), "a kernel was started"
     reports = os.environ["CIVICSTATS_REPORTS"]
     left = os.listdir(reports) if os.path.exists(reports) else []
@@ -81,7 +81,7 @@ def test_a_wrong_report_parameter_exits_2_with_a_message_and_starts_no_kernel(se
 def test_the_console_command_itself_refuses_a_bad_month_on_stderr(setting):
     env, seen = setting
     proc = run_cli(["report", "--period", "2023-13"], env=env, timeout=120)
-    assert proc.returncode == 2 and "2023-13" in proc.stderr and "What to do" in proc.stderr
+    assert proc.returncode == 2 and "2023-13" in proc.stderr and "处理办法" in proc.stderr
     assert not seen.exists()
 
 
