@@ -52,10 +52,26 @@ HINTS = {
 
 
 def hints(issues) -> list[str]:
-    """One line per issue that the project may need to learn from, ``SOURCE: hint``."""
+    """One line per issue that the project may need to learn from, ``SOURCE: hint``.
+
+    A control character in the cell's text is written escaped, so that a name with a line
+    break cannot forge a line of the log:
+
+    >>> import pandas as pd
+    >>> one = pd.DataFrame({"source": ["a.csv#a!A2"], "rule": ["unknown_area"], "raw": ["x\\n2026 y"]})
+    >>> "\\n" in hints(one)[0], "x\\\\n2026 y" in hints(one)[0]
+    (False, True)
+    """
     wanted = issues[issues["rule"].isin(list(HINTS))]
-    return [f"{row.source}: {say(HINTS[row.rule], raw=row.raw)}"
+    return [_one_line(f"{row.source}: {say(HINTS[row.rule], raw=row.raw)}")
             for row in wanted.itertuples(index=False)]
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t", 127: "\\x7f"}
+
+
+def _one_line(text: str) -> str:
+    return text.translate(_CONTROL)
 
 
 def note(issues) -> None:

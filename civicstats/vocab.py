@@ -46,7 +46,8 @@ def normalize_text(text) -> str:
 
 
 def _vocab_csv(name: str) -> pd.DataFrame:
-    return pd.read_csv(VOCAB_DIR / name, dtype=str, keep_default_na=False)
+    # utf-8-sig: a file saved again from Excel as "CSV UTF-8" starts with a BOM
+    return pd.read_csv(VOCAB_DIR / name, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
 @cache
@@ -123,7 +124,7 @@ def domain_measures(domain: str) -> list[str]:
 def areas() -> pd.DataFrame:
     """The reference areas: area, kind, parent, aliases, note."""
     path = config.reference_dir() / "areas.csv"
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
 @cache
@@ -166,6 +167,6 @@ def published() -> pd.DataFrame:
     {'resident_partners': 20.0, 'group_partners': 35.0}
     """
     path = config.data_dir() / "published" / "seed_figures.csv"
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     df["value"] = df["value"].astype(float)
     return df

@@ -15,7 +15,10 @@ def _isolated_outputs(tmp_path, monkeypatch):
     monkeypatch.setenv("CIVICSTATS_REPORTS", str(tmp_path / "reports"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setenv("CIVICSTATS_LOG_DIR", str(tmp_path / "logs"))  # the analyst's log
-    monkeypatch.delenv("CIVICSTATS_LANG", raising=False)  # Chinese, whatever the shell says
+    # Chinese, whatever the shell says; setenv first so that the value `civicstats --lang` writes
+    # into os.environ is undone after the test, not left for the next one (or a doctest)
+    monkeypatch.setenv("CIVICSTATS_LANG", "zh")
+    monkeypatch.delenv("CIVICSTATS_LANG")
 
 
 @pytest.fixture(autouse=True)

@@ -270,7 +270,7 @@ def test_the_font_is_truetype_gb2312_complete_small_and_licensed():
 
 def test_cli_exits_2_with_a_message_when_the_store_has_no_data_for_the_month(tmp_path, capsys):
     assert main(["charts", "--period", "2023-09", "--out", str(tmp_path / "c")]) == 2
-    assert "no records for 2023-09" in capsys.readouterr().err
+    assert "数据库中没有 2023-09 的记录" in capsys.readouterr().err
     assert main(["charts", "--period", "2023-9x", "--out", str(tmp_path / "c")]) == 2
     assert not (tmp_path / "c").exists()
 

@@ -220,7 +220,7 @@ def test_what_the_project_must_learn_goes_to_the_analysts_log_not_to_the_sender(
     assert "活动场次" in log
 
 
-def test_a_clean_file_writes_no_analyst_log_and_the_library_alone_writes_none(tmp_path):
+def test_an_error_only_the_sender_can_fix_writes_no_analyst_log_nor_does_the_library_alone(tmp_path):
     path, _ = wrong_total_workbook(tmp_path / "partners_2023-09.xlsx")
     assert main(["clean", str(path)]) == 1  # an error for the sender, nothing for the project
     assert not (tmp_path / "logs").exists()

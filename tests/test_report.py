@@ -102,9 +102,9 @@ def test_a_second_run_for_the_same_month_stops_while_the_first_holds_the_lock(tm
 
 
 def test_unknown_parameter_names_and_unknown_areas_are_refused_by_the_registry():
-    with pytest.raises(UsageError, match="unknown parameter 'colour'"):
+    with pytest.raises(UsageError, match="未知参数‘colour’"):
         params.validate("overview", {"period": "2023-09", "colour": "red"})
-    with pytest.raises(UsageError, match="not a known area"):
+    with pytest.raises(UsageError, match="不是已知地区"):
         params.validate("area_profile", {"period": "2023-09", "area": "../../etc/passwd"})
     assert params.validate("area_profile", {"period": "2023-09", "area": "某新社区"},
                            known_areas=["某新社区"])["area"] == "某新社区"

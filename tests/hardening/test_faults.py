@@ -107,8 +107,8 @@ def test_ingest_killed_at_20_random_moments_keeps_exactly_the_files_it_finished(
         run = Forked(["ingest", *files, "--store", store], env={}, cwd=tmp_path, log=log)
         time.sleep(rng.uniform(0.0, span))
         run.kill()
-        said_done = {line.split(": ingested")[0] for line in run.output().splitlines()
-                     if ": ingested" in line}
+        said_done = {line.split(": 已入库")[0] for line in run.output().splitlines()
+                     if ": 已入库" in line}
 
         records, loaded = stored(store)  # the store opens after the kill
         assert loaded == names[:len(loaded)], f"kill {i}: not a prefix: {loaded}"
@@ -240,7 +240,7 @@ def test_a_full_disk_during_ingest_says_the_disk_is_full(tmp_path):
     store = tmp_path / "store.duckdb"
     st.ingest([partners_month(tmp_path, 8)], store=store)
     proc = run_limited(["ingest", partners_month(tmp_path, 9), "--store", store], {}, limit=0)
-    assert "unexpected" not in proc.stderr and "rollback" not in proc.stderr, proc.stderr
+    assert "unexpected" not in proc.stderr and "意外" not in proc.stderr and "rollback" not in proc.stderr, proc.stderr
     assert "File too large" in proc.stderr or "space" in proc.stderr
 
 
@@ -289,7 +289,7 @@ def test_a_full_disk_during_report_says_which_folder_and_what_to_do(setting):
     proc = run_limited(["report", "--period", "2023-09"], setting["env"], limit=100_000)
     text = proc.stdout + proc.stderr
     assert "unexpected" not in text and "Traceback" not in text, text
-    assert str(setting["reports"]) in text and "What to do" in text
+    assert str(setting["reports"]) in text and "处理办法" in text
 
 
 @pytest.mark.parametrize("where", ["a-file", "under-a-file"])
@@ -323,7 +323,7 @@ def test_an_output_path_under_a_file_gets_a_plain_message(setting, tmp_path, com
     args = (["report", "--period", "2023-09", "--out", blocker / "sub"] if command == "report"
             else ["clean", partners_month(tmp_path, 9), "--out", blocker / "r.csv"])
     code, text = forked_cli(args, env=setting["env"], cwd=tmp_path, log=tmp_path / "log.txt")
-    assert code == 2 and "unexpected" not in text and "What to do" in text, text
+    assert code == 2 and "unexpected" not in text and "意外" not in text and "处理办法" in text, text
 
 
 # -- a cell that hangs -----------------------------------------------------------------------------

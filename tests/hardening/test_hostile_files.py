@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from civicstats.errors import FileUnreadable
+from civicstats.messages import language
 from civicstats.read import MAX_CELLS, MAX_ROWS, MAX_UNCOMPRESSED, address, read_grids
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -170,7 +171,14 @@ def openpyxl_bytes() -> bytes:
 
 
 def refusal(path) -> str:
+    """The refusal as a Chinese reader gets it (checked here), returned in English for the
+    tests below, which check what it explains."""
     with pytest.raises(FileUnreadable) as info:
+        read_grids(path)
+    message = str(info.value)
+    assert Path(path).name in message and "处理办法：请" in message and "What to do" not in message
+    assert "\n" not in message and "Traceback" not in message
+    with language("en"), pytest.raises(FileUnreadable) as info:
         read_grids(path)
     message = str(info.value)
     assert Path(path).name in message and "What to do:" in message
@@ -364,7 +372,8 @@ def test_formulas_without_cached_values_are_noted_cell_by_cell_and_never_evaluat
     [grid] = read_grids(write_zip(tmp_path / "formulas.xlsx", xlsx_parts(xml)))
     assert [(cell, rule) for cell, rule, _ in grid.notes] == [
         ("B2", "formula_without_value"), ("B3", "formula_without_value")]
-    assert "the formula =A2*2 has no saved value" in grid.notes[0][2]
+    assert grid.notes[0][2].startswith("公式 =A2*2 没有保存计算结果")
+    assert "（共享）公式没有保存计算结果" in grid.notes[1][2]
     assert grid.cells.iat[3, 1] == 18  # a saved value is kept as saved
     assert grid.cells.iat[1, 1] is None and grid.cells.iat[2, 1] is None  # never 8 or 10
 

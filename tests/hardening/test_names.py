@@ -10,16 +10,18 @@ come out as data, never as markup, paths, formulas or code:
   (the ``touch`` it asks for would create a marker file under tmp_path).
 """
 
+import codecs
 import csv
 import json
 import os
+import re
 from pathlib import Path
 from xml.etree import ElementTree
 
 import nbformat
 import pytest
 
-from civicstats import report
+from civicstats import config, report
 from civicstats import store as st
 from civicstats.csvsafe import FORMULA_STARTS
 from tests.conftest import ROOT
@@ -55,7 +57,9 @@ def hostile(tmp_path):
 
 
 def csv_cells(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, "rb") as fh:
+        assert fh.read(3) == codecs.BOM_UTF8, f"{path.name}: no BOM, Excel would read it as GBK"
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -79,9 +83,13 @@ def shown(name: str) -> str:
 
 
 def assert_nothing_outside(tmp_path: Path, before: set[str], allowed: list[Path]) -> None:
-    """Everything new under tmp_path lies inside one of the ``allowed`` folders/files."""
+    """Everything new under tmp_path lies inside one of the ``allowed`` folders/files, or is the
+    analyst's log, one timestamped line per hint however the names try to break lines."""
+    log = config.log_dir()
+    for line in (log / "analyst.log").read_text(encoding="utf-8").splitlines() if log.exists() else []:
+        assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", line), f"a forged log line: {line!r}"
     new = tree(tmp_path) - before
-    roots = [p.relative_to(tmp_path).as_posix() for p in allowed]
+    roots = [p.relative_to(tmp_path).as_posix() for p in [*allowed, log]]
     stray = sorted(p for p in new if not any(p == r or p.startswith(r + "/") for r in roots))
     assert not stray, f"written outside the output folders: {stray}"
 
