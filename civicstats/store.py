@@ -840,6 +840,12 @@ def ingest(paths, *, store=None, domain: str | None = None,
         last = {r[0]: (r[1], r[2]) for r in con.execute(
             "SELECT path, sha256, outcome FROM ingests QUALIFY "
             "row_number() OVER (PARTITION BY path ORDER BY ingest_id DESC) = 1").fetchall()}
+        def emit(out: IngestOutcome) -> None:
+            outcomes.append(out)
+            if progress:
+                progress(out)
+
+        waiting = _Waiting(con, emit)
         for found_file in found:
             path = found_file.path
             if not found_file.spreadsheet:
@@ -847,9 +853,8 @@ def ingest(paths, *, store=None, domain: str | None = None,
             else:
                 out = _ingest_one(con, path, domain, current, last,
                                   withdrawn={} if path in named else gone)
-            outcomes.append(out)
-            if progress:
-                progress(out)
+            waiting.add(out, current, last)
+        waiting.add(None, current, last, final=True)
     finally:
         con.close()
     return outcomes
@@ -861,7 +866,7 @@ def _skipped(path: Path, why: str) -> IngestOutcome:
 
 
 def _ingest_one(con, path: Path, domain, current: set, last: dict,
-                withdrawn: dict | None = None) -> IngestOutcome:
+                withdrawn: dict | None = None) -> IngestOutcome | _Cleaned:
     """Hash one file; clean and load it unless its content is already current, or withdrawn
     (``withdrawn``: sha256 -> when, for files found in a folder rather than named)."""
     fid = _file_id(path) if path.exists() else path.as_posix()
@@ -903,11 +908,78 @@ def _ingest_one(con, path: Path, domain, current: set, last: dict,
         _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     records, file_issues, found_domain = result
-    meta = FileMeta(fid, sha, meta.size, domain or found_domain)
-    out = _load_file(con, meta, records, file_issues)
-    current.add(sha)
-    last[fid] = (sha, out.outcome)
+    return _Cleaned(FileMeta(fid, sha, meta.size, domain or found_domain), records, file_issues)
+
+
+@dataclass(frozen=True)
+class _Cleaned:
+    """A file cleaned and waiting to be loaded (its months judged first, civicstats.farperiods)."""
+
+    meta: FileMeta
+    records: pd.DataFrame
+    issues: pd.DataFrame
+
+    @property
+    def months(self) -> set[int]:
+        return set(pd.PeriodIndex(self.records["period"], freq="M").asi8.tolist())
+
+
+def _finish(con, item: _Cleaned, others: set[int], current: set, last: dict) -> IngestOutcome:
+    """Load a cleaned file, less the figures of months far from ``others`` (bad_period)."""
+    from civicstats.farperiods import judge
+
+    records, bad = judge(item.records, others)
+    issues = pd.concat([item.issues, bad], ignore_index=True) if len(bad) else item.issues
+    out = _load_file(con, item.meta, records, issues)
+    current.add(item.meta.sha256)
+    last[item.meta.file] = (item.meta.sha256, out.outcome)
     return out
+
+
+class _Waiting:
+    """Files of one ingest, in order, held until their months can be judged.
+
+    A month is judged against the store's months and those of the other files of the
+    ingest; while fewer than ``min_other_months`` are known (a new store) files wait, in
+    order, so a mistyped year in the first file of a batch is caught too. At most
+    ``max_waiting_files`` wait (memory); the rest of the batch is judged at its end.
+    """
+
+    def __init__(self, con, emit):
+        from civicstats.farperiods import limits
+
+        self.con, self.emit, self.limits = con, emit, limits()
+        self.store_months = {r[0] for r in con.execute(
+            "SELECT DISTINCT " + _ORDINAL.format(c="period")
+            + " FROM records WHERE superseded_at IS NULL").fetchall()}
+        self.items: list = []  # IngestOutcome (done) or _Cleaned (to load)
+        self.seen: dict[int, set[int]] = {}  # id(item) -> its months, for every cleaned file
+
+    def others(self, item: _Cleaned) -> set[int]:
+        batch = set().union(*(m for k, m in self.seen.items() if k != id(item)))
+        return self.store_months | batch
+
+    def ready(self, item: _Cleaned) -> bool:
+        need = self.limits["min_other_months"]
+        others = self.others(item)
+        return all(len(others - {p}) >= need for p in self.seen[id(item)])
+
+    def add(self, item, current: set, last: dict, *, final: bool = False) -> None:
+        if item is not None:
+            if isinstance(item, _Cleaned):
+                self.seen[id(item)] = item.months
+            self.items.append(item)
+        full = len(self.items) > self.limits["max_waiting_files"]
+        while self.items:
+            head = self.items[0]
+            if isinstance(head, _Cleaned):
+                if not (final or full or self.ready(head)):
+                    return
+                others = self.others(head)
+                self.store_months |= self.seen.pop(id(head))  # loaded: now the store's
+                head = _finish(self.con, head, others, current, last)
+            self.items.pop(0)
+            self.emit(head)
 
 
 # -- export --------------------------------------------------------------------
