@@ -315,9 +315,11 @@ def _as_dates(periods) -> list[str] | None:
 
 
 def _filters(domain, periods, areas, prefix: str = "") -> tuple[str, list]:
+    from civicstats.names import domains as domain_ids
+
     where, params = [], []
     if domain is not None:
-        domains = [domain] if isinstance(domain, str) else list(domain)
+        domains = domain_ids(domain)  # 合伙人 -> partners; a typo raises, naming the domains
         where.append(f"{prefix}domain IN ({', '.join('?' * len(domains))})")
         params += domains
     dates = _as_dates(periods)
@@ -353,6 +355,17 @@ def _select_records(con, more: str = "") -> str:
     return _SELECT_RECORDS.format(more=more, **casts)
 
 
+def _areas(con, areas) -> list[str] | None:
+    """``areas`` as the store names them: aliases resolved, a name that fits nothing refused."""
+    if areas is None:
+        return None
+    from civicstats.names import areas as area_names
+
+    held = [] if con is None else [r[0] for r in con.execute(
+        "SELECT DISTINCT area FROM records").fetchall()]
+    return area_names(areas, held)
+
+
 def _sql_literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 # Rows come in the order they were loaded (files in ingest order, each file's rows in its
@@ -367,8 +380,11 @@ _ORDER = ""
 def load(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFrame:
     """The current records, typed like :func:`civicstats.clean.clean` records, plus domain, file, ingested_at.
 
-    ``domain``, ``periods`` (YYYY-MM or a list) and ``areas`` (a name or a list) filter;
-    None means all. Reads through a read-only connection; a missing store gives an empty frame.
+    ``domain`` (partners, childcare, volunteers or a Chinese name: 合伙人, 托育 …),
+    ``periods`` (YYYY-MM or a list) and ``areas`` (a name, an alias such as ``天悦``, or a
+    list) filter; None means all. A domain or area that fits nothing raises
+    :class:`civicstats.names.UnknownName` naming the valid ones. Reads through a read-only
+    connection; a missing store gives an empty frame.
 
     >>> import tempfile, pathlib
     >>> store = pathlib.Path(tempfile.mkdtemp()) / "s.duckdb"
@@ -381,9 +397,9 @@ def load(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFrame:
     >>> df.dtypes["period"], df.dtypes["value"]
     (period[M], dtype('float64'))
     """
-    where, params = _filters(domain, periods, areas)
     con = _reader(store)
     try:
+        where, params = _filters(domain, periods, _areas(con, areas))
         return _fetch(con, _select_records(con)
                       + f" WHERE superseded_at IS NULL{where}{_ORDER}",
                       params, LOAD_COLUMNS)
@@ -407,9 +423,9 @@ def history(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFram
     0   20.0   partners-9月.xlsx  partners-9月b.xlsx
     2   21.0  partners-9月b.xlsx                NaN
     """
-    where, params = _filters(domain, periods, areas)
     con = _reader(store)
     try:
+        where, params = _filters(domain, periods, _areas(con, areas))
         # a store made before withdrawals has no withdrawn_at until its next write
         withdrawn = "withdrawn_at" if con is None or con.execute(
             "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'records' "
@@ -824,8 +840,8 @@ def ingest(paths, *, store=None, domain: str | None = None,
     >>> [o.outcome for o in ingest([csv], store=d / "s.duckdb")]
     ['unchanged']
     """
-    from civicstats import withdraw
     from civicstats.filetypes import survey
+    from civicstats.withdraw import current_shas, withdrawn_shas
 
     found = survey(paths)
     if not found:
@@ -835,8 +851,8 @@ def ingest(paths, *, store=None, domain: str | None = None,
     con = _writer(store, timeout)
     outcomes = []
     try:
-        current = withdraw.current_shas(con)
-        gone = withdraw.withdrawn_shas(con)
+        current = current_shas(con)
+        gone = withdrawn_shas(con)
         last = {r[0]: (r[1], r[2]) for r in con.execute(
             "SELECT path, sha256, outcome FROM ingests QUALIFY "
             "row_number() OVER (PARTITION BY path ORDER BY ingest_id DESC) = 1").fetchall()}
