@@ -6,18 +6,23 @@ the ``store`` argument, else $CIVICSTATS_STORE). Three tables:
 ``ingests``
     every file seen: ``ingest_id, path, sha256, size, ingested_at, domain, records, issues,
     errors, outcome, message``; outcome is ``ok``, ``rejected-cells`` (loaded, some cells
-    rejected), ``failed`` (nothing loaded) or ``unchanged`` (content already current). A row is
+    rejected), ``failed`` (nothing loaded), ``unchanged`` (content already current) or
+    ``withdrawn`` (:mod:`civicstats.withdraw`: when a version was taken back). A row is
     added only when something changes for that path (a new version, a failure, a copy of
     loaded content under a new name, a path fixed after a failure), so rerunning over the same
     files leaves the store as it was.
 ``records``
     the tidy records of every loaded file version, current and superseded, in one table:
     the record columns plus ``domain, file, sha256, ingest_id, ingested_at`` and
-    ``superseded_at, superseded_by`` (the file that replaced them), ``superseded_by_ingest``.
-    Current records are those with ``superseded_at IS NULL``. Rows are never deleted.
+    ``superseded_at, superseded_by`` (the file that replaced them), ``superseded_by_ingest``
+    and ``withdrawn_at``. Current records are those with ``superseded_at IS NULL``. Rows are
+    never deleted.
 ``issues``
     the issues of every loaded file version, with ``domain, period, file, sha256, ingest_id``;
-    ``closed_at, closed_by_ingest`` are set when a new version of the same file replaces it.
+    ``closed_at, closed_by_ingest`` are set when a new version of the same file replaces it, when
+    the file is withdrawn, or (with ``superseded_by``) when another file sends the figure the
+    error's cell stood for; ``area, group, measure`` are that figure's key
+    (:mod:`civicstats.issuekeys`).
 
 How a file is loaded (one transaction per file, so a crash leaves the store as it was):
 
@@ -27,7 +32,10 @@ How a file is loaded (one transaction per file, so a crash leaves the store as i
   measure) key, whichever file sent them, and all current records of the previous version of
   the same file, including keys the new version no longer sends (the new version of a file
   replaces the old one); keys sent only by other files are untouched;
-- the open issues of the previous version of the same file are closed;
+- the open issues of the previous version of the same file are closed, and so are other
+  files' errors whose figure it sends (corrections close what they fix);
+- figures of a month years away from every other month are not loaded (``bad_period``,
+  :mod:`civicstats.farperiods`);
 - when two files send the same key, the one ingested last is current;
 - when one file sends a key twice, both figures are kept and a ``duplicate_key`` warning
   names both cells (nothing is guessed away).
