@@ -6,18 +6,23 @@ the ``store`` argument, else $CIVICSTATS_STORE). Three tables:
 ``ingests``
     every file seen: ``ingest_id, path, sha256, size, ingested_at, domain, records, issues,
     errors, outcome, message``; outcome is ``ok``, ``rejected-cells`` (loaded, some cells
-    rejected), ``failed`` (nothing loaded) or ``unchanged`` (content already current). A row is
+    rejected), ``failed`` (nothing loaded), ``unchanged`` (content already current) or
+    ``withdrawn`` (:mod:`civicstats.withdraw`: when a version was taken back). A row is
     added only when something changes for that path (a new version, a failure, a copy of
     loaded content under a new name, a path fixed after a failure), so rerunning over the same
     files leaves the store as it was.
 ``records``
     the tidy records of every loaded file version, current and superseded, in one table:
     the record columns plus ``domain, file, sha256, ingest_id, ingested_at`` and
-    ``superseded_at, superseded_by`` (the file that replaced them), ``superseded_by_ingest``.
-    Current records are those with ``superseded_at IS NULL``. Rows are never deleted.
+    ``superseded_at, superseded_by`` (the file that replaced them), ``superseded_by_ingest``
+    and ``withdrawn_at``. Current records are those with ``superseded_at IS NULL``. Rows are
+    never deleted.
 ``issues``
     the issues of every loaded file version, with ``domain, period, file, sha256, ingest_id``;
-    ``closed_at, closed_by_ingest`` are set when a new version of the same file replaces it.
+    ``closed_at, closed_by_ingest`` are set when a new version of the same file replaces it, when
+    the file is withdrawn, or (with ``superseded_by``) when another file sends the figure the
+    error's cell stood for; ``area, group, measure`` are that figure's key
+    (:mod:`civicstats.issuekeys`).
 
 How a file is loaded (one transaction per file, so a crash leaves the store as it was):
 
@@ -27,7 +32,10 @@ How a file is loaded (one transaction per file, so a crash leaves the store as i
   measure) key, whichever file sent them, and all current records of the previous version of
   the same file, including keys the new version no longer sends (the new version of a file
   replaces the old one); keys sent only by other files are untouched;
-- the open issues of the previous version of the same file are closed;
+- the open issues of the previous version of the same file are closed, and so are other
+  files' errors whose figure it sends (corrections close what they fix);
+- figures of a month years away from every other month are not loaded (``bad_period``,
+  :mod:`civicstats.farperiods`);
 - when two files send the same key, the one ingested last is current;
 - when one file sends a key twice, both figures are kept and a ``duplicate_key`` warning
   names both cells (nothing is guessed away).
@@ -317,9 +325,11 @@ def _as_dates(periods) -> list[str] | None:
 
 
 def _filters(domain, periods, areas, prefix: str = "") -> tuple[str, list]:
+    from civicstats.names import domains as domain_ids
+
     where, params = [], []
     if domain is not None:
-        domains = [domain] if isinstance(domain, str) else list(domain)
+        domains = domain_ids(domain)  # 合伙人 -> partners; a typo raises, naming the domains
         where.append(f"{prefix}domain IN ({', '.join('?' * len(domains))})")
         params += domains
     dates = _as_dates(periods)
@@ -355,6 +365,17 @@ def _select_records(con, more: str = "") -> str:
     return _SELECT_RECORDS.format(more=more, **casts)
 
 
+def _areas(con, areas) -> list[str] | None:
+    """``areas`` as the store names them: aliases resolved, a name that fits nothing refused."""
+    if areas is None:
+        return None
+    from civicstats.names import areas as area_names
+
+    held = [] if con is None else [r[0] for r in con.execute(
+        "SELECT DISTINCT area FROM records").fetchall()]
+    return area_names(areas, held)
+
+
 def _sql_literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 # Rows come in the order they were loaded (files in ingest order, each file's rows in its
@@ -369,8 +390,11 @@ _ORDER = ""
 def load(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFrame:
     """The current records, typed like :func:`civicstats.clean.clean` records, plus domain, file, ingested_at.
 
-    ``domain``, ``periods`` (YYYY-MM or a list) and ``areas`` (a name or a list) filter;
-    None means all. Reads through a read-only connection; a missing store gives an empty frame.
+    ``domain`` (partners, childcare, volunteers or a Chinese name: 合伙人, 托育 …),
+    ``periods`` (YYYY-MM or a list) and ``areas`` (a name, an alias such as ``天悦``, or a
+    list) filter; None means all. A domain or area that fits nothing raises
+    :class:`civicstats.names.UnknownName` naming the valid ones. Reads through a read-only
+    connection; a missing store gives an empty frame.
 
     >>> import tempfile, pathlib
     >>> store = pathlib.Path(tempfile.mkdtemp()) / "s.duckdb"
@@ -383,12 +407,12 @@ def load(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFrame:
     >>> df.dtypes["period"], df.dtypes["value"]
     (period[M], dtype('float64'))
     """
-    where, params = _filters(domain, periods, areas)
-    key = _version(store) + (where, tuple(map(str, params)))
+    key = _version(store) + (repr((domain, periods, areas)),)
     if key in _LOADED:  # a warm report kernel reads the month once, not once per notebook
         return _LOADED[key].copy()
     con = _reader(store)
     try:
+        where, params = _filters(domain, periods, _areas(con, areas))
         df = _fetch(con, _select_records(con)
                     + f" WHERE superseded_at IS NULL{where}{_ORDER}",
                     params, LOAD_COLUMNS)
@@ -434,9 +458,9 @@ def history(domain=None, periods=None, areas=None, *, store=None) -> pd.DataFram
     0   20.0   partners-9月.xlsx  partners-9月b.xlsx
     2   21.0  partners-9月b.xlsx                NaN
     """
-    where, params = _filters(domain, periods, areas)
     con = _reader(store)
     try:
+        where, params = _filters(domain, periods, _areas(con, areas))
         # a store made before withdrawals has no withdrawn_at until its next write
         withdrawn = "withdrawn_at" if con is None or con.execute(
             "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'records' "
@@ -868,8 +892,8 @@ def ingest(paths, *, store=None, domain: str | None = None,
     >>> [o.outcome for o in ingest([csv], store=d / "s.duckdb")]
     ['unchanged']
     """
-    from civicstats import withdraw
     from civicstats.filetypes import survey
+    from civicstats.withdraw import current_shas, withdrawn_shas
 
     found = survey(paths)
     if not found:
@@ -879,11 +903,17 @@ def ingest(paths, *, store=None, domain: str | None = None,
     con = _writer(store, timeout)
     outcomes = []
     try:
-        current = withdraw.current_shas(con)
-        gone = withdraw.withdrawn_shas(con)
+        current = current_shas(con)
+        gone = withdrawn_shas(con)
         last = {r[0]: (r[1], r[2]) for r in con.execute(
             "SELECT path, sha256, outcome FROM ingests QUALIFY "
             "row_number() OVER (PARTITION BY path ORDER BY ingest_id DESC) = 1").fetchall()}
+        def emit(out: IngestOutcome) -> None:
+            outcomes.append(out)
+            if progress:
+                progress(out)
+
+        waiting = _Waiting(con, emit)
         for found_file in found:
             path = found_file.path
             if not found_file.spreadsheet:
@@ -891,9 +921,8 @@ def ingest(paths, *, store=None, domain: str | None = None,
             else:
                 out = _ingest_one(con, path, domain, current, last,
                                   withdrawn={} if path in named else gone)
-            outcomes.append(out)
-            if progress:
-                progress(out)
+            waiting.add(out, current, last)
+        waiting.add(None, current, last, final=True)
     finally:
         con.close()
     return outcomes
@@ -905,7 +934,7 @@ def _skipped(path: Path, why: str) -> IngestOutcome:
 
 
 def _ingest_one(con, path: Path, domain, current: set, last: dict,
-                withdrawn: dict | None = None) -> IngestOutcome:
+                withdrawn: dict | None = None) -> IngestOutcome | _Cleaned:
     """Hash one file; clean and load it unless its content is already current, or withdrawn
     (``withdrawn``: sha256 -> when, for files found in a folder rather than named)."""
     fid = _file_id(path) if path.exists() else path.as_posix()
@@ -948,11 +977,78 @@ def _ingest_one(con, path: Path, domain, current: set, last: dict,
         _record_other(con, meta, "failed", msg, last)
         return IngestOutcome(fid, "failed", domain=domain, message=msg)
     records, file_issues, found_domain = result
-    meta = FileMeta(fid, sha, meta.size, domain or found_domain)
-    out = _load_file(con, meta, records, file_issues)
-    current.add(sha)
-    last[fid] = (sha, out.outcome)
+    return _Cleaned(FileMeta(fid, sha, meta.size, domain or found_domain), records, file_issues)
+
+
+@dataclass(frozen=True)
+class _Cleaned:
+    """A file cleaned and waiting to be loaded (its months judged first, civicstats.farperiods)."""
+
+    meta: FileMeta
+    records: pd.DataFrame
+    issues: pd.DataFrame
+
+    @property
+    def months(self) -> set[int]:
+        return set(pd.PeriodIndex(self.records["period"], freq="M").asi8.tolist())
+
+
+def _finish(con, item: _Cleaned, others: set[int], current: set, last: dict) -> IngestOutcome:
+    """Load a cleaned file, less the figures of months far from ``others`` (bad_period)."""
+    from civicstats.farperiods import judge
+
+    records, bad = judge(item.records, others)
+    issues = pd.concat([item.issues, bad], ignore_index=True) if len(bad) else item.issues
+    out = _load_file(con, item.meta, records, issues)
+    current.add(item.meta.sha256)
+    last[item.meta.file] = (item.meta.sha256, out.outcome)
     return out
+
+
+class _Waiting:
+    """Files of one ingest, in order, held until their months can be judged.
+
+    A month is judged against the store's months and those of the other files of the
+    ingest; while fewer than ``min_other_months`` are known (a new store) files wait, in
+    order, so a mistyped year in the first file of a batch is caught too. At most
+    ``max_waiting_files`` wait (memory); the rest of the batch is judged at its end.
+    """
+
+    def __init__(self, con, emit):
+        from civicstats.farperiods import limits
+
+        self.con, self.emit, self.limits = con, emit, limits()
+        self.store_months = {r[0] for r in con.execute(
+            "SELECT DISTINCT " + _ORDINAL.format(c="period")
+            + " FROM records WHERE superseded_at IS NULL").fetchall()}
+        self.items: list = []  # IngestOutcome (done) or _Cleaned (to load)
+        self.seen: dict[int, set[int]] = {}  # id(item) -> its months, for every cleaned file
+
+    def others(self, item: _Cleaned) -> set[int]:
+        batch = set().union(*(m for k, m in self.seen.items() if k != id(item)))
+        return self.store_months | batch
+
+    def ready(self, item: _Cleaned) -> bool:
+        need = self.limits["min_other_months"]
+        others = self.others(item)
+        return all(len(others - {p}) >= need for p in self.seen[id(item)])
+
+    def add(self, item, current: set, last: dict, *, final: bool = False) -> None:
+        if item is not None:
+            if isinstance(item, _Cleaned):
+                self.seen[id(item)] = item.months
+            self.items.append(item)
+        full = len(self.items) > self.limits["max_waiting_files"]
+        while self.items:
+            head = self.items[0]
+            if isinstance(head, _Cleaned):
+                if not (final or full or self.ready(head)):
+                    return
+                others = self.others(head)
+                self.store_months |= self.seen.pop(id(head))  # loaded: now the store's
+                head = _finish(self.con, head, others, current, last)
+            self.items.pop(0)
+            self.emit(head)
 
 
 # -- export --------------------------------------------------------------------

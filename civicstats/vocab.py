@@ -122,7 +122,11 @@ def domain_measures(domain: str) -> list[str]:
 
 @cache
 def areas() -> pd.DataFrame:
-    """The reference areas: area, kind, parent, aliases, note."""
+    """The reference areas: area, kind, parent, aliases, note.
+
+    >>> areas().set_index("area").loc["天悦社区", "kind"]
+    'community'
+    """
     path = config.reference_dir() / "areas.csv"
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 

@@ -183,6 +183,14 @@ def withdraw(target, *, store=None, timeout: float | None = None) -> list[Withdr
 
     Raises :class:`~civicstats.errors.UsageError` (exit 2) when ``target`` names nothing the
     store holds, naming what it holds.
+
+    >>> import tempfile, pathlib
+    >>> s = pathlib.Path(tempfile.mkdtemp()) / "s.duckdb"
+    >>> st._demo_store(s)
+    >>> [(w.records, w.issues, w.periods) for w in withdraw("partners-9月.xlsx", store=s)]
+    [(2, 1, ('2023-09',))]
+    >>> st.periods(store=s)
+    ['2023-08']
     """
     target = str(target).strip()
     path = config.store_path(store)

@@ -356,10 +356,10 @@ def test_the_bundled_overview_and_volunteers_notebooks_escape_hostile_names(host
 
 def test_newsletter_charts_of_hostile_names_stay_in_their_folder_and_are_inert(hostile, tmp_path):
     from civicstats import charts
-    from civicstats import clean as cl
+    from civicstats.clean import clean
 
-    records = cl.clean(hostile["partners"]).records
-    vols = cl.clean(hostile["volunteers"]).records
+    records = clean(hostile["partners"]).records
+    vols = clean(hostile["volunteers"]).records
     import pandas as pd
 
     both = pd.concat([records.assign(domain="partners"), vols.assign(domain="volunteers")],
