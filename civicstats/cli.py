@@ -269,10 +269,13 @@ def clean_command(file, domain, out, issues_out, area, period, strict):
 @click.option("--store", type=click.Path(dir_okay=False), help="Store file (default data/processed/civicstats.duckdb).")
 @click.option("--timeout", default=300.0, show_default=True, type=float,
               help="Seconds one notebook may run before it is stopped.")
+@click.option("--cluster", default=None, metavar="local:N|tcp://HOST:PORT",
+              help="Run the notebooks on a Dask cluster: local:N worker processes here, or a "
+                   "running scheduler (dask-jobqueue, Kubernetes); the report is the same.")
 @click.option("--log", "log", type=click.Path(dir_okay=False), default=None,
               help="Also append every line printed, time-stamped, to this file (its folder is "
                    "created), e.g. logs/report.log for cron.")
-def report_cmd(period, latest, areas, jobs, force, out, store, timeout, log):
+def report_cmd(period, latest, areas, jobs, force, out, store, timeout, cluster, log):
     """Ingest what is new in data/raw, run every report notebook, write reports/<period>/.
 
     Exit 0 all reports ok, 1 some notebook failed (the others still written),
@@ -284,15 +287,15 @@ def report_cmd(period, latest, areas, jobs, force, out, store, timeout, log):
         with tee_to(log) as streams, contextlib.redirect_stdout(streams.stdout), \
                 contextlib.redirect_stderr(streams.stderr):
             try:
-                _report(period, latest, areas, jobs, force, out, store, timeout)
+                _report(period, latest, areas, jobs, force, out, store, timeout, cluster)
             except CivicstatsError as exc:  # into the log too, not only to cron mail
                 err(f"error: {exc}")
                 click.get_current_context().exit(exc.exit_code)
     else:
-        _report(period, latest, areas, jobs, force, out, store, timeout)
+        _report(period, latest, areas, jobs, force, out, store, timeout, cluster)
 
 
-def _report(period, latest, areas, jobs, force, out, store, timeout):
+def _report(period, latest, areas, jobs, force, out, store, timeout, cluster):
     from civicstats.errors import UsageError
     from civicstats.report import run_reports
 
@@ -300,7 +303,7 @@ def _report(period, latest, areas, jobs, force, out, store, timeout):
         raise UsageError("report", "give either --period YYYY-MM or --latest",
                          "e.g. civicstats report --period 2023-09")
     run = run_reports("latest" if latest else period, areas=areas, jobs=jobs, force=force,
-                      out=out, store=store, timeout=timeout)
+                      out=out, store=store, timeout=timeout, cluster=cluster)
     for line in run.summary().splitlines():
         click.echo(line, file=sys.stderr if run.failed and line in run.failure_lines() else sys.stdout)
     click.get_current_context().exit(run.exit_code)

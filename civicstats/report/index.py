@@ -25,7 +25,7 @@ def package_versions() -> dict:
     return out
 
 
-def manifest(run: ReportRun, inputs: Inputs, *, jobs: int, timeout: float) -> dict:
+def manifest(run: ReportRun, inputs: Inputs, *, settings: dict, timeout: float) -> dict:
     return {
         "period": run.period,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -33,7 +33,7 @@ def manifest(run: ReportRun, inputs: Inputs, *, jobs: int, timeout: float) -> di
         "records_hash": inputs.records_hash,
         "input_files": inputs.files,
         "packages": package_versions(),
-        "settings": {"jobs": jobs, "timeout": timeout},
+        "settings": {**settings, "timeout": timeout},
         "seconds": round(run.seconds, 3),
         "status": "failed" if run.failed else "ok",
         "coverage": {c.domain: {"areas": c.areas, "last": c.last} for c in run.coverage},

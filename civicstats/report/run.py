@@ -12,6 +12,9 @@ from civicstats import config, params
 from civicstats.coverage import month_coverage
 from civicstats.errors import CivicstatsError, UsageError
 from civicstats.messages import _, say
+from civicstats.report.cluster import connect
+from civicstats.report.cluster import parse as parse_cluster
+from civicstats.report.cluster import render as render_on_cluster
 from civicstats.report.folder import (
     _link_or_copy,
     _period_lock,
@@ -33,13 +36,15 @@ from civicstats.report.settings import DEFAULT_TIMEOUT, ENV_NOTEBOOKS
 
 def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False, out=None,
                 store=None, timeout: float = DEFAULT_TIMEOUT, notebooks=None,
-                raw=None, progress: str = "auto") -> ReportRun:
+                raw=None, progress: str = "auto", cluster: str | None = None) -> ReportRun:
     """Render every report notebook for ``period`` into ``reports/<period>/``.
 
     ``raw`` is the folder ingested first (default data/raw; ``False`` to skip).
     ``notebooks`` is the notebooks folder (default $CIVICSTATS_NOTEBOOKS or notebooks/).
     ``progress`` is ``"auto"`` (rich on a terminal, plain log lines otherwise),
-    ``"rich"``, ``"plain"`` or ``"off"``. Returns a :class:`ReportRun`; its
+    ``"rich"``, ``"plain"`` or ``"off"``. ``cluster`` (``local:N`` or ``tcp://HOST:PORT``) runs
+    the notebooks as Dask tasks (:mod:`civicstats.report.cluster`) instead of ``jobs`` local
+    kernels; everything else is the same run. Returns a :class:`ReportRun`; its
     ``exit_code`` is 1 when a notebook failed. Raises :class:`UsageError` for
     bad arguments before any kernel starts.
     """
@@ -50,6 +55,8 @@ def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False,
             period = params.check_period(period)
         except ValueError as exc:
             raise UsageError("--period", str(exc), _("give the month as e.g. 2023-09")) from None
+    if cluster:
+        parse_cluster(cluster)  # a usage error before anything runs
     if int(jobs) < 1:
         raise UsageError("--jobs", say("{jobs} is not a number of parallel notebooks", jobs=jobs),
                          _("use 1 or more"))
@@ -69,13 +76,13 @@ def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False,
         period = latest_period(store, raw=False)
     with _period_lock(root, period):
         run = _run_locked(period, root, found, t0, areas=areas, jobs=jobs, force=force,
-                          store=store, timeout=timeout, progress=progress)
+                          store=store, timeout=timeout, progress=progress, cluster=cluster)
     run.ingested = ingested
     return run
 
 
 def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout,
-                progress) -> ReportRun:
+                progress, cluster=None) -> ReportRun:
     final = root / period
     inputs = gather_inputs(period, store, raw=False)
     if not len(inputs.records) or not (
@@ -119,7 +126,7 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout,
     tmp = root / f".{period}.tmp-{os.getpid()}"
     try:
         _render(run, run.results, to_run, inputs, tmp, final, reporter, t0, jobs=jobs,
-                timeout=timeout)
+                timeout=timeout, cluster=cluster)
     except OSError as exc:  # disk full, quota, folder removed: say where; keep the old report
         shutil.rmtree(tmp, ignore_errors=True)
         what = exc.strerror or str(exc)
@@ -136,7 +143,7 @@ def _run_locked(period, root, found, t0, *, areas, jobs, force, store, timeout,
 
 
 def _render(run, pages, to_run, inputs, tmp, final, reporter, t0, *, jobs,
-            timeout) -> None:
+            timeout, cluster=None) -> None:
     """Run the notebooks into ``tmp`` and write its manifest and index (not yet in place)."""
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "charts").mkdir(parents=True)
@@ -155,6 +162,22 @@ def _render(run, pages, to_run, inputs, tmp, final, reporter, t0, *, jobs,
     for job in pages:
         if job.status == "skipped":
             reporter.finish(job)
+    if cluster:
+        try:
+            with connect(cluster) as client:
+                render_on_cluster(client, to_run, tmp, reporter, timeout=float(timeout))
+        finally:
+            reporter.close()
+    else:
+        _render_here(to_run, tmp, reporter, jobs=jobs, timeout=timeout)
+    run.seconds = time.perf_counter() - t0
+    settings = {"jobs": int(jobs), "cluster": cluster or None}
+    _write_json(tmp / "manifest.json", manifest(run, inputs, settings=settings, timeout=timeout))
+    (tmp / "index.html").write_text(index_html(run), encoding="utf-8")
+
+
+def _render_here(to_run, tmp, reporter, *, jobs, timeout) -> None:
+    """Run the notebooks on warm kernels of this machine, ``jobs`` at a time."""
     spec_dir = Path(tempfile.mkdtemp(prefix="civicstats-k-"))
     pool = None
     try:
@@ -178,7 +201,3 @@ def _render(run, pages, to_run, inputs, tmp, final, reporter, t0, *, jobs,
             pool.close()
         shutil.rmtree(spec_dir, ignore_errors=True)
         reporter.close()
-
-    run.seconds = time.perf_counter() - t0
-    _write_json(tmp / "manifest.json", manifest(run, inputs, jobs=int(jobs), timeout=timeout))
-    (tmp / "index.html").write_text(index_html(run), encoding="utf-8")
