@@ -177,12 +177,13 @@ def clean_grids(grids: list[Grid], domain: str, *, area=None, period=None, stric
                                   "this is the right form, and use the headers of the standard form",
                                   domain=_(DOMAIN_NAMES[domain]),
                                   measures=listing(map(vocab.label, vocab.domain_measures(domain))))))
-    for name, src in area_names.items():
-        if places.resolve_area(name).area is None:
-            issues.append(_issues([src], "warning", "unknown_area", name,
-                                  say("'{name}' is not in the list of places; its figures are kept "
-                                      "under this name. Check the spelling, or write the full name "
-                                      "(e.g. 天悦社区)", name=name)))
+    unknown = [(n, src) for n, src in area_names.items() if places.resolve_area(n).area is None]
+    if unknown:  # one frame for all of them: a file of 60 new communities is one step, not 60
+        names = [n for n, _ in unknown]
+        issues.append(_issues([src for _, src in unknown], "warning", "unknown_area", names,
+                              [say("'{name}' is not in the list of places; its figures are kept "
+                                   "under this name. Check the spelling, or write the full name "
+                                   "(e.g. 天悦社区)", name=n) for n in names]))
     out = _records_frame(records)
     iss = _issues_frame(issues)
     analyst.note(iss)
