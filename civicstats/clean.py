@@ -80,6 +80,9 @@ NOT_COUNTS = frozenset({"service_hours", "funds_yuan"})
 MONEY = frozenset({"funds_yuan"})
 """Measures a 金额单位：万元 line above the table applies to."""
 
+READ_ERRORS = {"formula_without_value": "error"}
+"""Notes from reading that reject a cell (contract 2: an error, the exit code says so); others warn."""
+
 DOMAIN_WORDS = {
     "partners": ("partner", "合伙人"),
     "childcare": ("childcare", "托位", "托育"),
@@ -164,7 +167,8 @@ def clean_grids(grids: list[Grid], domain: str, *, area=None, period=None, stric
         records += recs
         issues += iss
         if grid.notes:
-            issues.append(_issues([f"{grid.file}#{grid.sheet}!{a}" for a, _, _ in grid.notes], "warning",
+            issues.append(_issues([f"{grid.file}#{grid.sheet}!{a}" for a, _, _ in grid.notes],
+                                  [READ_ERRORS.get(r, "warning") for _, r, _ in grid.notes],
                                   [r for _, r, _ in grid.notes], "", [m for _, _, m in grid.notes]))
     if not tables:
         issues.append(_issues([source(grids[0], 0, 0) if grids else ""], "error", "no_table", "",

@@ -58,6 +58,10 @@ META = re.compile(
 )
 """A line above the table about the form (who filled it in, the unit), not a header."""
 
+LABELLED = re.compile(r"^(?!其中)[^:：]{1,8}[:：]\s*\S")
+"""A ``label：value`` text (``统计月份：2024年9月``); a row holding only such texts is a line about the
+form, not a header (a 其中：普惠 header is not one)."""
+
 TITLE_HINT = re.compile(r"(19|20)[0-9]{2}|表$|^[一二三四五六七八九十]+[、.]|^[(（][一二三四五六七八九十]+[)）]")
 """A lone text with a year, ending in 表, or numbered 一、 is a title even when it names a measure."""
 
@@ -171,7 +175,7 @@ def _row_kind(row: np.ndarray, raw: pd.Series, known) -> str:
         return "data"
     if any(is_numberish(t) for t in filled):
         return "data"
-    if META.match(filled[0]) or FOOTER.match(filled[0]):
+    if META.match(filled[0]) or FOOTER.match(filled[0]) or all(LABELLED.match(t) for t in filled):
         return "note"
     if len(set(filled)) == 1 and not filled[0].startswith("其中") and (
             not known((filled[0],)) or TITLE_HINT.search(filled[0])):
