@@ -56,7 +56,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from civicstats import DOMAINS, headers, indicators, places, table, vocab
+from civicstats import DOMAINS, headers, indicators, places, sections, table, vocab
 from civicstats.errors import UsageError
 from civicstats.headers import Column, resolve
 from civicstats.read import Grid, read_grids, source
@@ -388,11 +388,33 @@ def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: d
                                   "Give it a header from civicstats/vocab/measures.csv if it should be read"))
 
     records = []
-    for block_measures, block_context in _blocks(t, measure_cols, context_cols):
-        recs, iss = _clean_block(grid, t, rows, totals, block_measures, block_context, fallback, area_names)
-        records += recs
-        issues += iss
+    for after, before, fb in _sections(grid, t, rows, fallback):
+        inside = rows[(rows > after) & (rows < before)]
+        sums = totals[(totals.row > after) & (totals.row < before)]
+        for block_measures, block_context in _blocks(t, measure_cols, context_cols):
+            recs, iss = _clean_block(grid, t, inside, sums, block_measures, block_context, fb, area_names)
+            records += recs
+            issues += iss
     return records, issues, 1
+
+
+def _sections(grid, t, rows, fb: _Fallback):
+    """(after, before, fallback) per block of rows under a section row (``civicstats.sections``):
+    a month or a known area written alone across the table is the period or area of the rows
+    under it, up to the next section row; a later section keeps what it does not change."""
+    labels = sections.lone_labels(grid.cells, rows, sorted(t.names))
+
+    def read(label):
+        if period := parse_period(label, default_year=fb.year):
+            return {"period": period}
+        if area := places.resolve_area(label).area:
+            return {"area": area}
+        return None
+
+    current = fb
+    for change, after, before in sections.spans(labels, read):
+        current = replace(current, **change) if change else current
+        yield after, before, current
 
 
 def _header_source(grid, t, c) -> str:
