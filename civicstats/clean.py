@@ -230,7 +230,7 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
     records, issues, found = [], [], 0
     if grid.hidden:
         return records, issues, found
-    for t in table.find_tables(grid.cells, grid.merged, _known):
+    for t in table.find_tables(grid.cells, grid.merged, _known, is_unit=headers.is_unit):
         recs, iss, n = _clean_table(grid, t, domain, area_opt, period_opt, area_names)
         records += recs
         issues += iss

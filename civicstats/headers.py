@@ -152,6 +152,16 @@ def split_unit(text: str) -> tuple[str, str]:
     return core, unit
 
 
+def is_unit(text: str) -> bool:
+    """True for a cell that is nothing but a unit (a unit row's cell): ``万元``, ``（人）``, ``单位：小时``.
+
+    >>> [is_unit(t) for t in ("万元", "（人）", "单位：小时", "单位", "志愿者人数", "")]
+    [True, True, True, False, False, False]
+    """
+    core, unit = split_unit(vocab.normalize_text(text))
+    return not core and bool(unit)
+
+
 def _clean_part(part: str) -> tuple[str, str]:
     return split_unit(vocab.normalize_text(part))
 

@@ -72,6 +72,12 @@ NUMBERISH = re.compile(
 """A cell that reads as a number (so its row is data, not header)."""
 
 
+UNIT_CELL = re.compile(r"^[(（]?(单位[:：]?)?[^\s()（）]{0,4}[)）]$|^(人|个|家|名|元|万元|小时|人次|户|项|支|%)$")
+"""A cell that is only a unit, for callers that pass no unit list of their own."""
+UNIT_LABEL = re.compile(r"^(计量)?单位[:：]?$")
+"""The label cell of a unit row (``单位 | 人 | 小时``)."""
+
+
 @dataclass
 class Table:
     """Where the table sits in a grid (row and column numbers are the grid's, 0-based)."""
@@ -210,6 +216,7 @@ def find_table(
     scan: int = SCAN_ROWS,
     start: int = 0,
     stop: int | None = None,
+    is_unit: Callable[[str], object] = UNIT_CELL.match,
 ) -> Table | None:
     """The table in a grid's cells, or None when no header band names a known column.
 
@@ -217,6 +224,8 @@ def find_table(
     taller band wins (its names are more specific), and title, note, blank and
     number-holding rows never join a band. ``start``/``stop`` bound the rows
     searched (a later table on the same sheet); the body ends before ``stop``.
+    A unit row right under the band (``单位 | 人 | 小时 | 万元``, see :func:`unit_row`)
+    joins it: each unit becomes the last part of its column's name.
     """
     first = start
     end = len(cells) if stop is None else min(stop, len(cells))
@@ -255,9 +264,30 @@ def find_table(
     _, height, start = best
     header = range(start, start + height)
     names = band_names(spread, header)
+    if header.stop < scan and (units := unit_row(spread[header.stop], is_unit)):
+        names = {c: (*parts, units[c]) if c in units else parts for c, parts in names.items()}
+        header = range(header.start, header.stop + 1)
     above = [t for r in range(first, start) for t in dict.fromkeys(spread[r]) if t]
     body, footer = _body(cells.iloc[:end], header.stop)
     return Table(header=header, names=names, body=body, above=above, footer=footer)
+
+
+def unit_row(texts, is_unit) -> dict[int, str] | None:
+    """Column -> unit of a row whose every filled cell is a unit or a 单位 label; None otherwise.
+
+    >>> unit_row(["单位", "单位", "人", "小时", "", "万元"], UNIT_CELL.match)
+    {2: '人', 3: '小时', 5: '万元'}
+    >>> unit_row(["单位", "天悦社区", "人"], UNIT_CELL.match) is None, unit_row(["单位", ""], UNIT_CELL.match)
+    (True, None)
+    """
+    out = {}
+    for c, t in enumerate(texts):
+        if not t or UNIT_LABEL.match(t):
+            continue
+        if not is_unit(t):
+            return None
+        out[c] = t
+    return out or None
 
 
 def _banner_rows(merged, width: int, start: int, stop: int) -> set[int]:
@@ -274,7 +304,8 @@ MAX_TABLES = 50
 """The most tables read from one sheet (a sheet of forms printed one under another)."""
 
 
-def find_tables(cells: pd.DataFrame, merged, known: Callable[[tuple[str, ...]], bool]) -> list[Table]:
+def find_tables(cells: pd.DataFrame, merged, known: Callable[[tuple[str, ...]], bool], *,
+                is_unit: Callable[[str], object] = UNIT_CELL.match) -> list[Table]:
     """Every table on a sheet, top to bottom, each with its own title block, header and body.
 
     A later table starts at a row below the body that reads as a header (two or
@@ -286,7 +317,7 @@ def find_tables(cells: pd.DataFrame, merged, known: Callable[[tuple[str, ...]], 
     out: list[Table] = []
     start = 0
     while len(out) < MAX_TABLES:
-        t = find_table(cells, merged, known, start=start)
+        t = find_table(cells, merged, known, start=start, is_unit=is_unit)
         if t is None:
             break
         cut = _next_band(cells, t, known)
@@ -323,7 +354,6 @@ def _next_band(cells: pd.DataFrame, t: Table, known) -> int | None:
     return None
 
 
-UNIT_CELL = re.compile(r"^[(（]?(单位[:：]?)?[^\s()（）]{0,4}[)）]$|^(人|个|家|名|元|万元|小时|人次|户|项|支|%)$")
 
 
 def _sub_header(raw: pd.Series, wide: np.ndarray, start: int, row: int, known) -> bool:

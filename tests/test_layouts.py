@@ -21,3 +21,11 @@ def test_an_area_section_row_is_the_area_of_the_teams_under_it(tmp_path):
     records, issues, _ = clean(book(tmp_path / "v.xlsx", {"Sheet1": rows}), "volunteers")
     assert values(records) == {"天悦社区/红马甲": 40, "工人路社区/宣讲团": 39}
     assert "missing_area" not in rules(issues)
+
+
+def test_a_unit_row_under_the_header_applies_its_units_and_a_contradicting_one_is_an_issue(tmp_path):
+    rows = [["天悦社区志愿服务2024年3月"], ["志愿队伍", "志愿者人数", "服务时长", "捐赠金额"],
+            ["单位", "小时", "小时", "万元"], ["红马甲", 35, 140, 0.5]]
+    records, issues, _ = clean(book(tmp_path / "v.xlsx", {"Sheet1": rows}), "volunteers")
+    assert dict(zip(records.measure, records.value, strict=True)) == {"service_hours": 140, "funds_yuan": 5000}
+    assert issues[["source", "rule"]].values.tolist() == [["v.xlsx#Sheet1!B3", "unit_conflict"]]
