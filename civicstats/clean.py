@@ -230,8 +230,9 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
     records, issues, found = [], [], 0
     if grid.hidden:
         return records, issues, found
-    for t in table.find_tables(grid.cells, grid.merged, _known, is_unit=headers.is_unit):
-        recs, iss, n = _clean_table(grid, t, domain, area_opt, period_opt, area_names)
+    tables = table.find_tables(grid.cells, grid.merged, _known, is_unit=headers.is_unit)
+    for t in tables:
+        recs, iss, n = _clean_table(grid, t, domain, area_opt, period_opt, area_names, shared=len(tables) > 1)
         records += recs
         issues += iss
         found += n
@@ -250,7 +251,8 @@ def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names:
     for b in blocks:
         above = b.above + [t for t in blocks[0].above if t not in b.above]
         fb = _fallbacks(grid, table.Table(header=range(b.header, b.header + 1), names={},
-                                          body=np.array(b.rows), above=above), area_opt, period_opt)
+                                          body=np.array(b.rows), above=above), area_opt, period_opt,
+                        shared=len(blocks) > 1)
         units = indicators.unit_cells(cells, b)
         out = {k: [] for k in RECORD_COLUMNS}
         for i, r in enumerate(b.rows):
@@ -366,21 +368,22 @@ def _title_measure_columns(t, domain: str) -> dict[int, Column]:
     return out
 
 
-def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: dict):
+def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: dict, *, shared=False):
     """Records and issues of one table, and 1 when it holds measures of the domain (else 0)."""
     cells = grid.cells
-    fallback = _fallbacks(grid, t, area_opt, period_opt)
+    fallback = _fallbacks(grid, t, area_opt, period_opt, shared=shared)
     measure_cols, context_cols, issues = _columns(grid, t, domain, fallback)
     if not measure_cols:
         return [], issues, 0
 
     # label cells: context columns and whatever sits left of the first measure (序号, merged labels);
     # not a 备注 column on the right, where "含小计" is a remark, not a total row
-    label_cols = [c for c in range(cells.shape[1]) if c < min(measure_cols) or c in context_cols]
+    span = t.cols or range(cells.shape[1])  # a table beside another reads only its own columns
+    label_cols = [c for c in span if c < min(measure_cols) or c in context_cols]
     totals = table.total_rows(cells, t.body, label_cols)
     rows = np.setdiff1d(t.body, totals.row.to_numpy(dtype=int))
     rows = _drop_repeated_headers(cells, rows, t, measure_cols)
-    for c in range(cells.shape[1]):  # data under no header at all is never skipped silently
+    for c in span:  # data under no header at all is never skipped silently
         filled = cells.iloc[rows, c].notna().to_numpy() if c not in t.names else None
         if filled is not None and filled.any():
             issues.append(_issues([source(grid, int(rows[np.argmax(filled)]), c)], "warning", "unknown_column", "",
@@ -474,16 +477,18 @@ class _Fallback:
         return f"{self.year:04d}-{month:02d}" if self.year else ""
 
 
-def _fallbacks(grid: Grid, t, area_opt, period_opt) -> _Fallback:
+def _fallbacks(grid: Grid, t, area_opt, period_opt, *, shared: bool = False) -> _Fallback:
     """Area and period for rows that do not say: option, else sheet name, else title rows
     (never a 填报日期 line: the day a form was filled in is not the month it reports), else,
-    for the period, the file name."""
+    for the period, the file name. A table that ``shared`` its sheet with others reads its own
+    title before the sheet name: each keeps its own period (sheet ``11-12月``, titles ``2024年11月…``)."""
     title = " ".join(line for line in t.above if not _FILLED_ON.search(line))
     stem = Path(grid.file).stem
     year = find_year_in(title) or find_year_in(grid.sheet) or find_year_in(stem)
-    area = area_opt or vocab.find_area_in(grid.sheet) or vocab.find_area_in(title)
-    period = (period_opt or find_period_in(grid.sheet, default_year=year)
-              or find_period_in(title, default_year=year) or find_period_in(stem, default_year=year))
+    first, then = (title, grid.sheet) if shared else (grid.sheet, title)
+    area = area_opt or vocab.find_area_in(first) or vocab.find_area_in(then)
+    period = (period_opt or find_period_in(first, default_year=year)
+              or find_period_in(then, default_year=year) or find_period_in(stem, default_year=year))
     return _Fallback(area, period, year)
 
 

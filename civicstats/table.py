@@ -92,6 +92,8 @@ class Table:
     """Texts above the header band (titles, 填报单位 lines), top to bottom."""
     footer: int | None = None
     """The first note/footer row below the body, if any."""
+    cols: range | None = None
+    """The grid columns the table spans (None: the whole width); tables side by side each have theirs."""
 
     def name(self, col: int) -> str:
         """The flattened column name, parts joined with ``/``."""
@@ -306,14 +308,78 @@ MAX_TABLES = 50
 
 def find_tables(cells: pd.DataFrame, merged, known: Callable[[tuple[str, ...]], bool], *,
                 is_unit: Callable[[str], object] = UNIT_CELL.match) -> list[Table]:
-    """Every table on a sheet, top to bottom, each with its own title block, header and body.
+    """Every table on a sheet, left to right (:func:`side_by_side`), then top to bottom, each with
+    its own title block, header and body.
 
     A later table starts at a row below the body that reads as a header (two or
     more known texts, no number); the text rows just above it (``二、…（2024年4月）``)
     are its title, not the previous table's rows. A table after a note row is
     looked for below the note. A table with no title of its own (a header
-    repeated after a page break) keeps the one above it.
+    repeated after a page break, or beside the first table) keeps the one above or left of it.
     """
+    out: list[Table] = []
+    for cols in side_by_side(cells, merged, known, is_unit=is_unit):
+        part = _tables_down(*_part(cells, merged, cols), known, is_unit)
+        for t in part:
+            t.names = {c + cols.start: parts for c, parts in t.names.items()}
+            t.cols = cols
+        if part and not part[0].above and out:
+            part[0].above = list(out[0].above)
+        out += part
+    return out
+
+
+def _part(cells: pd.DataFrame, merged, cols: range):
+    """The cells of columns ``cols`` and the merged ranges that start in them, renumbered from 0."""
+    if cols.start == 0 and cols.stop == cells.shape[1]:
+        return cells, merged
+    inside = [(r0, c0 - cols.start, r1, min(c1, cols.stop - 1) - cols.start)
+              for r0, c0, r1, c1 in merged if cols.start <= c0 < cols.stop]
+    return cells.iloc[:, cols.start:cols.stop], inside
+
+
+def side_by_side(cells: pd.DataFrame, merged, known, *, is_unit=UNIT_CELL.match) -> list[range]:
+    """The column spans of tables laid side by side, split at empty columns.
+
+    A run of columns right of an empty column is a table of its own when it has a header band
+    of its own and either a title of its own or the same first column as the table on its left
+    (``社区 | …`` twice); else it is the same table (a spacer column inside one table).
+
+    >>> grid = pd.DataFrame([["一、11月", None, None, "二、12月", None], ["社区", "居民合伙人", None, "社区", "居民合伙人"],
+    ...                      ["新街社区", 30, None, "南阳社区", 12]], dtype=object)
+    >>> side_by_side(grid, [], lambda parts: parts[-1] in ("社区", "居民合伙人"))
+    [range(0, 2), range(3, 5)]
+    """
+    width = cells.shape[1]
+    filled = np.flatnonzero(cells.notna().to_numpy().any(axis=0)) if width else np.empty(0, dtype=int)
+    if not len(filled):
+        return [range(0, width)]
+    breaks = np.flatnonzero(np.diff(filled) > 1)
+    if not len(breaks):
+        return [range(0, width)]
+    runs = [range(int(a[0]), int(a[-1]) + 1) for a in np.split(filled, breaks + 1)]
+    spans = [runs[0]]
+    first = find_table(*_part(cells, merged, runs[0]), known, is_unit=is_unit)
+    for run in runs[1:]:
+        t = find_table(*_part(cells, merged, range(run.start, width)), known, is_unit=is_unit)
+        alone = first is not None and t is not None and (
+            _titled(t) or t.names.get(min(t.names)) == first.names.get(min(first.names)))
+        if alone:
+            spans.append(run)
+        else:
+            spans[-1] = range(spans[-1].start, run.stop)
+    spans[0] = range(0, spans[0].stop)
+    spans[-1] = range(spans[-1].start, width)
+    return spans
+
+
+def _titled(t: Table) -> bool:
+    """Whether a table has a title of its own (a 单位：万元 or 填报日期 line is not one)."""
+    return any(not (META.match(a) or LABELLED.match(a)) for a in t.above)
+
+
+def _tables_down(cells: pd.DataFrame, merged, known, is_unit) -> list[Table]:
+    """The tables of one column span, top to bottom (see :func:`find_tables`)."""
     out: list[Table] = []
     start = 0
     while len(out) < MAX_TABLES:

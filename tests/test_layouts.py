@@ -29,3 +29,21 @@ def test_a_unit_row_under_the_header_applies_its_units_and_a_contradicting_one_i
     records, issues, _ = clean(book(tmp_path / "v.xlsx", {"Sheet1": rows}), "volunteers")
     assert dict(zip(records.measure, records.value, strict=True)) == {"service_hours": 140, "funds_yuan": 5000}
     assert issues[["source", "rule"]].values.tolist() == [["v.xlsx#Sheet1!B3", "unit_conflict"]]
+
+
+def test_two_tables_side_by_side_each_keep_their_own_title_and_columns(tmp_path):
+    rows = [["一、2024年11月", None, None, "二、2024年12月"], ["社区", "居民合伙人", None, "社区", "居民合伙人"],
+            ["新街社区", 30, None, "南阳社区", 12], ["南阳社区", 11, None, "新街社区", 32],
+            ["合计", 41, None, "合计", 44]]
+    records, issues, _ = clean(book(tmp_path / "p.xlsx", {"11-12月": rows}), "partners")
+    got = sorted(zip(records.area, records.period.astype(str), records.value, records.source, strict=True))
+    assert got == [("南阳社区", "2024-11", 11, "p.xlsx#11-12月!B4"), ("南阳社区", "2024-12", 12, "p.xlsx#11-12月!E3"),
+                   ("新街社区", "2024-11", 30, "p.xlsx#11-12月!B3"), ("新街社区", "2024-12", 32, "p.xlsx#11-12月!E4")]
+    assert issues.empty
+
+
+def test_an_empty_spacer_column_inside_one_table_does_not_split_it(tmp_path):
+    rows = [["2024年3月天悦社区合伙人"], ["社区", "居民合伙人", None, "团体合伙人"], ["天悦社区", 20, None, 35]]
+    records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
+    assert dict(zip(records.measure, records.value, strict=True)) == {"resident_partners": 20, "group_partners": 35}
+    assert set(records.area) == {"天悦社区"}
