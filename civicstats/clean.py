@@ -246,7 +246,7 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
 def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names: dict):
     """Records of an indicator table (``civicstats.indicators``): one per indicator row and value column."""
     cells = grid.cells
-    blocks = indicators.find_blocks(cells, domain)
+    blocks = indicators.find_blocks(cells, domain, grid.merged)
     records, issues = [], []
     for b in blocks:
         above = b.above + [t for t in blocks[0].above if t not in b.above]
@@ -289,7 +289,7 @@ def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names:
                 if hit.area is None and area not in area_names:
                     area_names[area] = source(grid, b.header, c) if v.area else "--area"
                 scaled = p.value if _writes_own_unit(raw) else p.value * factor
-                for k, x in zip(RECORD_COLUMNS, (hit.area or area, "", period, measure, scaled, p.qualifier,
+                for k, x in zip(RECORD_COLUMNS, (hit.area or area, v.group, period, measure, scaled, p.qualifier,
                                                  source(grid, r, c)), strict=True):
                     out[k].append(x)
         if out["value"]:

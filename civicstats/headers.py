@@ -162,6 +162,16 @@ def is_unit(text: str) -> bool:
     return not core and bool(unit)
 
 
+def names_group(text: str) -> bool:
+    """A header naming one organisation, as a transposed table's column (a team, a provider).
+
+    >>> [names_group(t) for t in ("文明劝导队", "春之歌艺术团", "阳光托育园", "团体合伙人", "天悦社区")]
+    [True, True, True, False, False]
+    """
+    core = _clean_part(text)[0]
+    return bool(core) and bool(_ORG.search(core)) and not match_measure(core)[1]
+
+
 def _clean_part(part: str) -> tuple[str, str]:
     return split_unit(vocab.normalize_text(part))
 

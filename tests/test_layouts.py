@@ -47,3 +47,23 @@ def test_an_empty_spacer_column_inside_one_table_does_not_split_it(tmp_path):
     records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
     assert dict(zip(records.measure, records.value, strict=True)) == {"resident_partners": 20, "group_partners": 35}
     assert set(records.area) == {"天悦社区"}
+
+
+def test_a_transposed_table_reads_each_column_by_all_its_header_rows(tmp_path):
+    rows = [["北干街道社区合伙人对比（2024年5—6月）"], ["指标", "单位", "天悦社区", None, "育才东苑社区", None],
+            [None, None, "2024年5月", "2024年6月", "2024年5月", "2024年6月"], ["居民合伙人", "人", 18, 20, 12, 13],
+            ["团体合伙人", "家", 30, 35, 15, 15]]
+    merges = ["A2:A3", "B2:B3", "C2:D2", "E2:F2"]
+    records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": (rows, merges)}), "partners")
+    got = records[records.measure == "resident_partners"]
+    assert sorted(zip(got.area, got.period.astype(str), got.value, strict=True)) == [
+        ("天悦社区", "2024-05", 18), ("天悦社区", "2024-06", 20), ("育才东苑社区", "2024-05", 12),
+        ("育才东苑社区", "2024-06", 13)]
+
+
+def test_teams_as_columns_of_an_indicator_table_are_the_groups_and_the_total_column_is_not_loaded(tmp_path):
+    rows = [["工人路社区志愿服务队伍（2024年5月）"], ["项目", "职工宣讲团", "文明劝导队", "合计"],
+            ["志愿者人数（人）", 39, 12, 51], ["服务时长（小时）", 86, 24, 110]]
+    records, issues, _ = clean(book(tmp_path / "v.xlsx", {"Sheet1": rows}), "volunteers")
+    assert values(records, "volunteers") == {"工人路社区/职工宣讲团": 39, "工人路社区/文明劝导队": 12}
+    assert len(records) == 4
