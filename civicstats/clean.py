@@ -56,9 +56,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from civicstats import DOMAINS, headers, indicators, places, sections, table, vocab
+from civicstats import DOMAINS, headers, indicators, places, sections, table, tall, vocab
 from civicstats.errors import UsageError
 from civicstats.headers import Column, resolve
+from civicstats.messages import say
 from civicstats.read import Grid, read_grids, source
 from civicstats.values import (
     check_period,
@@ -328,11 +329,7 @@ def _columns(grid, t, domain, fb):
         ):
             issues.append(_unknown_column(grid, t, c, "is a total column; its parts are loaded instead"))
         elif c in wanted:
-            if col.month:
-                col = replace(col, period=fb.month(col.month), month=0)
-            if not col.unit and money != 1 and col.name in MONEY:
-                col = replace(col, factor=money)
-            measure_cols[c] = col
+            measure_cols[c] = _settled(col, fb, money)
         elif col.kind == "context" and not col.total:
             context_cols[c] = col
         elif col.kind == "skip" or col.why == "ratio":  # declared never-data columns: no warning
@@ -373,13 +370,18 @@ def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: d
     cells = grid.cells
     fallback = _fallbacks(grid, t, area_opt, period_opt, shared=shared)
     measure_cols, context_cols, issues = _columns(grid, t, domain, fallback)
-    if not measure_cols:
+    shape = None if measure_cols else tall.find(cells, t, domain)
+    if shape is not None:  # measures named in the rows: the name, value and unit columns are not headers
+        rest = replace(t, names={c: p for c, p in t.names.items() if c not in shape.columns})
+        measure_cols, context_cols, issues = _columns(grid, rest, domain, fallback)
+    if not measure_cols and shape is None:
         return [], issues, 0
 
     # label cells: context columns and whatever sits left of the first measure (序号, merged labels);
     # not a 备注 column on the right, where "含小计" is a remark, not a total row
     span = t.cols or range(cells.shape[1])  # a table beside another reads only its own columns
-    label_cols = [c for c in span if c < min(measure_cols) or c in context_cols]
+    first = min(measure_cols) if shape is None else shape.name
+    label_cols = [c for c in span if c < first or c in context_cols]
     totals = table.total_rows(cells, t.body, label_cols)
     rows = np.setdiff1d(t.body, totals.row.to_numpy(dtype=int))
     rows = _drop_repeated_headers(cells, rows, t, measure_cols)
@@ -390,15 +392,66 @@ def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: d
                                   "this column holds values but has no header; it is skipped. "
                                   "Give it a header from civicstats/vocab/measures.csv if it should be read"))
 
+    if shape is None:
+        pieces = [(None, m, x, "") for m, x in _blocks(t, measure_cols, context_cols)]
+    else:
+        pieces, iss = _tall_pieces(grid, shape, t.body, domain, fallback, headers.unit_line_factor(t.above))
+        pieces = [(sub, m, context_cols, area) for sub, m, area in pieces]
+        issues += iss
     records = []
     for after, before, fb in _sections(grid, t, rows, fallback):
         inside = rows[(rows > after) & (rows < before)]
         sums = totals[(totals.row > after) & (totals.row < before)]
-        for block_measures, block_context in _blocks(t, measure_cols, context_cols):
-            recs, iss = _clean_block(grid, t, inside, sums, block_measures, block_context, fb, area_names)
+        for sub, block_measures, block_context, area in pieces:
+            part = inside if sub is None else inside[np.isin(inside, sub)]
+            if not len(part):
+                continue
+            recs, iss = _clean_block(grid, t, part, sums if sub is None else sums[sums.row.isin(sub)],
+                                     block_measures, block_context, replace(fb, area=area) if area else fb,
+                                     area_names)
             records += recs
             issues += iss
     return records, issues, 1
+
+
+def _tall_pieces(grid, shape, rows, domain: str, fb, money: float):
+    """(rows, {value column: measure}, area) per measure a tall table names in its rows
+    (``civicstats.tall``), and the issues its names raise: a unit that contradicts the name and an
+    ambiguous name are errors at each row, a name outside the vocabulary one warning."""
+    pieces, issues = [], []
+    for col, sub in tall.groups(grid.cells, rows, shape):
+        name = indicators.label_text(grid.cells.iat[int(sub[0]), shape.name])
+        if col.kind == "measure" and col.domain == domain:
+            for c, v in shape.values.items():
+                head = replace(col, label=v.group or col.label, period=v.period or col.period, month=v.month)
+                pieces.append((sub, {c: _settled(head, fb, money)}, v.area))
+        elif col.why == "unit_conflict" and col.domain == domain:
+            issues.append(_issues(_sources(grid, sub, shape.name if shape.unit is None else shape.unit), "error",
+                                  "unit_conflict", col.unit, say("the unit '{unit}' does not fit {measure}; "
+                                                                 "correct the unit", unit=col.unit,
+                                                                 measure=vocab.label(col.name))))
+        elif col.why == "ambiguous" and col.domain == domain:
+            issues.append(_issues(_sources(grid, sub, shape.name), "error", "ambiguous_header", name,
+                                  say("'{name}' could mean {measures}; write the name as in the standard form",
+                                      name=name, measures=" / ".join(map(vocab.label, col.candidates)))))
+        elif name and col.kind not in ("skip", "context") and col.why != "ratio":
+            issues.append(_issues([source(grid, int(sub[0]), shape.name)], "warning", "unknown_column", name,
+                                  say("'{name}' is a change over the month, not the count as of the month; "
+                                      "its rows are not loaded", name=name) if col.why == "flow" else
+                                  say("'{name}' is not a {domain} measure in the vocabulary; its rows are skipped. "
+                                      "If it should be read, add it to civicstats/vocab/measures.csv",
+                                      name=name, domain=domain)))
+    return pieces, issues
+
+
+def _settled(col: Column, fb, money: float) -> Column:
+    """A measure column as read in its table: a month without its year (3月) in the table's year,
+    and a 金额单位：万元 line applied to a money column that writes no unit of its own."""
+    if col.month:
+        col = replace(col, period=fb.month(col.month), month=0)
+    if not col.unit and money != 1 and col.name in MONEY:
+        col = replace(col, factor=money)
+    return col
 
 
 def _sections(grid, t, rows, fb: _Fallback):

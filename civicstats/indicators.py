@@ -110,6 +110,15 @@ def _never(text: str) -> bool:
     return any(w in vocab.normalize_text(text) for w in COLUMN_WORDS["never"])
 
 
+def never_loaded(parts) -> bool:
+    """Whether a column header says its numbers are never loaded (合计, 上年同期, 同比 …).
+
+    >>> never_loaded(("北干街道", "合计")), never_loaded(("天悦社区",))
+    (True, False)
+    """
+    return any(_never(p) for p in parts)
+
+
 def classify(parts) -> Value | None:
     """What a value column's header parts (top to bottom) say: None when it is not one.
 
@@ -121,7 +130,7 @@ def classify(parts) -> Value | None:
     >>> classify(("北干街道", "合计")), classify(("文明劝导队",)).group, classify(("计量单位",)).kind
     (None, '文明劝导队', 'unit')
     """
-    if any(_never(p) for p in parts):
+    if never_loaded(parts):
         return None
     found = [v for v in map(_classify, parts) if v is not None]
     if not found:

@@ -67,3 +67,35 @@ def test_teams_as_columns_of_an_indicator_table_are_the_groups_and_the_total_col
     records, issues, _ = clean(book(tmp_path / "v.xlsx", {"Sheet1": rows}), "volunteers")
     assert values(records, "volunteers") == {"工人路社区/职工宣讲团": 39, "工人路社区/文明劝导队": 12}
     assert len(records) == 4
+
+
+def test_a_tall_table_takes_each_rows_measure_from_its_name_and_its_context_from_its_own_cells(tmp_path):
+    rows = [["城厢街道社区合伙人登记"], ["序号", "社区", "月份", "指标", "数值", "备注"],
+            [1, "工人路社区", "2024.10", "居民合伙人", 15, None], [2, "工人路社区", "2024.10", "团体合伙人", "10余", None],
+            [3, "湘湖社区", "2024.11", "居民合伙人", 9, None], [4, "湘湖社区", "2024.11", "当月新增居民合伙人", 2, None],
+            [5, "湘湖社区", "2024.11", "合伙人活动场次", 3, None]]
+    records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
+    got = sorted(zip(records.area, records.period.astype(str), records.measure, records.value, strict=True))
+    assert got == [("工人路社区", "2024-10", "group_partners", 10), ("工人路社区", "2024-10", "resident_partners", 15),
+                   ("湘湖社区", "2024-11", "resident_partners", 9)]
+    assert issues[["source", "rule", "raw"]].values.tolist() == [
+        ["p.xlsx#Sheet1!D6", "unknown_column", "当月新增居民合伙人"], ["p.xlsx#Sheet1!D7", "unknown_column", "合伙人活动场次"]]
+
+
+def test_a_unit_column_in_a_tall_table_applies_per_row_and_a_contradicting_unit_is_an_error(tmp_path):
+    rows = [["天悦社区志愿服务（2024年7月）"], ["志愿队伍", "指标", "数值", "单位"],
+            ["红马甲", "物资金额", 1.5, "万元"], ["红马甲", "捐赠金额", 3000, "元"], ["红马甲", "志愿者人数", 42, "小时"],
+            ["春之歌", "服务时长", 96, "小时"], ["春之歌", "服务时长占比", 40, "%"]]
+    records, issues, _ = clean(book(tmp_path / "v.xlsx", {"Sheet1": rows}), "volunteers")
+    assert sorted(zip(records.group, records.measure, records.value, strict=True)) == [
+        ("春之歌", "service_hours", 96), ("红马甲", "funds_yuan", 3000), ("红马甲", "funds_yuan", 15000)]
+    assert issues[["source", "rule"]].values.tolist() == [["v.xlsx#Sheet1!D5", "unit_conflict"]]
+
+
+def test_a_qizhong_row_of_a_tall_table_is_the_part_of_the_row_above(tmp_path):
+    rows = [["2024年10月托位"], ["社区", "指标", "数值"], ["天悦社区", "计划新增托位", 60], ["天悦社区", "其中：普惠", 36],
+            ["天悦社区", "已完成新增托位", 50]]
+    records, issues, _ = clean(book(tmp_path / "c.xlsx", {"Sheet1": rows}), "childcare")
+    assert dict(zip(records.measure, records.value, strict=True)) == {
+        "slots_target": 60, "inclusive_slots_target": 36, "slots_added": 50}
+    assert issues.empty
