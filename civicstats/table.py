@@ -351,7 +351,10 @@ def side_by_side(cells: pd.DataFrame, merged, known, *, is_unit=UNIT_CELL.match)
     [range(0, 2), range(3, 5)]
     """
     width = cells.shape[1]
-    filled = np.flatnonzero(cells.notna().to_numpy().any(axis=0)) if width else np.empty(0, dtype=int)
+    used = pd.notna(cells.iloc[:SCAN_ROWS].to_numpy(dtype=object)).any(axis=0)
+    for c in np.flatnonzero(~used):  # only a column empty at the top is read down to the end
+        used[c] = cells.iloc[:, c].notna().any()
+    filled = np.flatnonzero(used)
     if not len(filled):
         return [range(0, width)]
     breaks = np.flatnonzero(np.diff(filled) > 1)

@@ -99,3 +99,11 @@ def test_a_qizhong_row_of_a_tall_table_is_the_part_of_the_row_above(tmp_path):
     assert dict(zip(records.measure, records.value, strict=True)) == {
         "slots_target": 60, "inclusive_slots_target": 36, "slots_added": 50}
     assert issues.empty
+
+
+def test_a_line_of_label_value_texts_above_the_header_is_about_the_form_not_a_header(tmp_path):
+    rows = [["萧山区社区合伙人情况汇总表"], ["统计月份：2024年9月", None, "填报日期：2024年10月8日"],
+            ["街道", "社区", "居民合伙人（人）"], ["北干街道", "天悦社区", 20], [None, "小计", 20]]
+    records, issues, _ = clean(book(tmp_path / "p.xlsx", {"汇总": (rows, ["A4:A5"])}), "partners")
+    assert records[["area", "value"]].values.tolist() == [["天悦社区", 20]]
+    assert records.period.astype(str).tolist() == ["2024-09"] and issues.empty
