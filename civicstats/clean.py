@@ -38,6 +38,12 @@ Decisions worth knowing:
   checked. Scope: a total whose label names a value of a context column
   ("北干街道小计") sums the rows with that value; another 小计 sums the rows
   since the previous total row; 合计/总计 sum every data row of the table.
+- Other layouts are the same problem read from another direction: a table
+  whose rows name their measures is tall (``civicstats.tall``: each row's
+  name and unit read as a header), a month or area written alone across the
+  table is a section row (``civicstats.sections``), tables side by side are
+  split at empty columns (``table.side_by_side``), a sheet without measure
+  columns may be an indicator table (``civicstats.indicators``).
 - ``total_mismatch``, ``missing_area``, ``missing_period``, ``bad_period``,
   ``no_table`` and unreadable values are errors; ``unknown_column``,
   ``unknown_area`` and notes from reading are warnings.
