@@ -405,18 +405,16 @@ def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: d
         pieces = [(sub, m, context_cols, area) for sub, m, area in pieces]
         issues += iss
     records = []
-    for after, before, fb in _sections(grid, t, rows, fallback):
-        inside = rows[(rows > after) & (rows < before)]
-        sums = totals[(totals.row > after) & (totals.row < before)]
-        for sub, block_measures, block_context, area in pieces:
-            part = inside if sub is None else inside[np.isin(inside, sub)]
-            if not len(part):
-                continue
-            recs, iss = _clean_block(grid, t, part, sums if sub is None else sums[sums.row.isin(sub)],
-                                     block_measures, block_context, replace(fb, area=area) if area else fb,
-                                     area_names)
-            records += recs
-            issues += iss
+    secs = _sections(grid, t, rows, fallback)
+    for sub, block_measures, block_context, area in pieces:
+        part = rows if sub is None else rows[np.isin(rows, sub)]
+        if not len(part):
+            continue
+        recs, iss = _clean_block(grid, t, part, totals if sub is None else totals[totals.row.isin(sub)],
+                                 block_measures, block_context, replace(fallback, area=area) if area else fallback,
+                                 area_names, secs)
+        records += recs
+        issues += iss
     return records, issues, 1
 
 
@@ -460,11 +458,9 @@ def _settled(col: Column, fb, money: float) -> Column:
     return col
 
 
-def _sections(grid, t, rows, fb: _Fallback):
-    """(after, before, fallback) per block of rows under a section row (``civicstats.sections``):
-    a month or a known area written alone across the table is the period or area of the rows
-    under it, up to the next section row; a later section keeps what it does not change."""
-    labels = sections.lone_labels(grid.cells, rows, sorted(t.names))
+def _sections(grid, t, rows, fb: _Fallback) -> sections.Sections:
+    """The section rows of a table (``civicstats.sections``): a month or a known area written alone
+    across the table is the period or area of the rows under it, up to the next section row."""
 
     def read(label):
         if period := parse_period(label, default_year=fb.year):
@@ -473,10 +469,7 @@ def _sections(grid, t, rows, fb: _Fallback):
             return {"area": area}
         return None
 
-    current = fb
-    for change, after, before in sections.spans(labels, read):
-        current = replace(current, **change) if change else current
-        yield after, before, current
+    return sections.find(sections.lone_labels(grid.cells, rows, sorted(t.names)), read)
 
 
 def _header_source(grid, t, c) -> str:
@@ -562,7 +555,7 @@ def _context(grid, rows, cols: dict, merged) -> tuple[np.ndarray, int | None]:
     return out, first
 
 
-def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_names):
+def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_names, secs=None):
     cells = grid.cells
     issues = []
     by_field = {f: {c: v for c, v in context.items() if v.name == f} for f in ("area", "group", "period", "year")}
@@ -575,16 +568,21 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
 
     # area: column (community over street), else --area / sheet / title
     area, area_col = _context(grid, rows, by_field["area"], grid.merged)
+    if secs is not None and (under := secs.of(rows, "area")) is not None:  # a section row's area
+        area = np.where(area == "", under, area)
     if fb.area:
         area = np.where(area == "", fb.area, area)
     ok = has_value.copy()
     if area_col is None and not fb.area:
-        if has_value.any():
-            issues.append(_issues([_first_value_source(grid, rows, parsed, has_value)], "error", "missing_area", "",
+        lacking = has_value & (area == "")  # every row, unless section rows name areas
+        if lacking.any():
+            issues.append(_issues([_first_value_source(grid, rows, parsed, lacking)], "error", "missing_area", "",
                                   "the table names no area (no 社区/街道 column, and the sheet name and title "
                                   "name no known area); pass --area or add an area column"))
-        return [], issues
-    missing = has_value & (area == "")
+        if not (area != "").any():
+            return [], issues
+        ok &= ~lacking
+    missing = ok & (area == "")
     if missing.any():
         issues.append(_issues(_sources(grid, rows[missing], area_col), "error", "missing_area", "",
                               "this row has numbers but no area; fill in the area cell (or pass --area)"))
@@ -598,16 +596,19 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
 
     group, _ = _context(grid, rows, by_field["group"], grid.merged)
 
-    period, bad = _periods(grid, rows, by_field, fb)
+    period, bad = _periods(grid, rows, by_field, fb, None if secs is None else secs.of(rows, "period"))
     header_months = all(col.period for col in measures.values())  # e.g. 居民合伙人 over 8月 | 9月
-    if period is None and any(col.period for col in measures.values()):
-        period, bad = np.full(len(rows), "", dtype=object), None
     if period is None:
-        if has_value.any():
-            issues.append(_issues([_first_value_source(grid, rows, parsed, has_value)], "error", "missing_period",
+        period, bad = np.full(len(rows), "", dtype=object), None
+    if bad is None and not any(col.period for col in measures.values()):
+        lacking = has_value & (period == "")  # every row, unless section rows name months
+        if lacking.any():
+            issues.append(_issues([_first_value_source(grid, rows, parsed, lacking)], "error", "missing_period",
                                   "", "the table has no period column and neither the sheet name nor the title "
                                   "names a month; pass --period YYYY-MM or add a 月份 column"))
-        return [], issues
+        if not (period != "").any():
+            return [], issues
+        ok &= ~lacking
     if bad is not None and not header_months:
         issues += bad(ok & (period == ""), ok)
     if period is not None:
@@ -643,7 +644,7 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
             "value": value[keep], "qualifier": p.qualifier.to_numpy(dtype=object)[keep],
             "source": _sources(grid, rows[keep], c, numbers=row_numbers[keep]),
         })
-    issues += _check_totals(grid, rows, totals, measures, parsed, by_field["area"])
+    issues += _check_totals(grid, rows, totals, measures, parsed, by_field["area"], secs)
     return records, issues
 
 
@@ -703,13 +704,16 @@ def _canonical_areas(grid, rows, area, area_col, ok, area_names):
     return out, ok & np.isin(out, list(ambiguous)), ambiguous
 
 
-def _periods(grid, rows, by_field, fb: _Fallback):
+def _periods(grid, rows, by_field, fb: _Fallback, under=None):
     """Period per row ('' when none) and a callback making issues for rows without one.
 
+    ``under`` is each row's month from the section row above it ('' when none), or None.
     Returns (None, None) when no row can have a period at all.
     """
     cols = by_field["period"]
     if not cols:
+        if under is not None:
+            return np.where(under != "", under, fb.period or ""), None
         if fb.period is None:
             return None, None
         return np.full(len(rows), fb.period, dtype=object), None
@@ -735,6 +739,8 @@ def _periods(grid, rows, by_field, fb: _Fallback):
         out = np.where(out == "", got, out)
         if raw_first is None:
             raw_first = (c, raw_text)
+    if under is not None:
+        out = np.where(out == "", under, out)
     if fb.period:
         out = np.where(out == "", fb.period, out)
 
@@ -811,12 +817,14 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
-def _total_scopes(grid, rows, totals, area_cols):
+def _total_scopes(grid, rows, totals, area_cols, secs=None):
     """Yield (total row, label, scope, number of rows in it) for every total row.
 
     A label naming a context value (北干街道小计) sums the rows with that value; another
     小计 sums the rows since the previous total row (or, above its rows, up to the next);
-    合计/总计 sum every data row. Scopes are slices where they can be (constant-time sums).
+    合计/总计 sum every data row, or, when several section blocks (``civicstats.sections``)
+    each have one, the rows of their own block. Scopes are slices where they can be
+    (constant-time sums).
     """
     cells = grid.cells
     area_text = {}  # column -> normalised texts, made when a labelled total needs them
@@ -828,6 +836,8 @@ def _total_scopes(grid, rows, totals, area_cols):
         return area_text[c]
 
     positions = totals.row.to_numpy(dtype=int)
+    per_block = secs is not None and len(secs.starts) and len(
+        {secs.block(r) for r, k in zip(positions, totals.kind, strict=True) if k == "total"}) > 1
     for tr, kind, label in totals.itertuples(index=False):
         core = _TOTAL_LABEL_NOISE.sub("", vocab.normalize_text(label))
         scope = None
@@ -844,13 +854,25 @@ def _total_scopes(grid, rows, totals, area_cols):
             if lo == hi:  # a subtotal above its rows: up to the next total row
                 lo, hi = hi, int(np.searchsorted(rows, positions[i + 1] if i + 1 < len(positions) else rows[-1] + 1))
             scope, size = slice(lo, hi), hi - lo
+        if scope is None and per_block:
+            scope, size = _block_scope(rows, secs, tr)
         if scope is None:
             scope, size = slice(0, len(rows)), len(rows)
         if size:
             yield tr, label, scope, size
 
 
-def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.DataFrame]:
+def _block_scope(rows, secs, tr: int) -> tuple[slice, int]:
+    """The rows of the section block holding total row ``tr``: above it, or below it when on top."""
+    b = secs.block(tr)
+    start = int(np.searchsorted(rows, secs.starts[b - 1])) if b else 0
+    end = int(np.searchsorted(rows, secs.starts[b])) if b < len(secs.starts) else len(rows)
+    at = int(np.searchsorted(rows, tr))
+    lo, hi = (start, at) if at > start else (at, end)
+    return slice(lo, hi), hi - lo
+
+
+def _check_totals(grid, rows, totals, measures, parsed, area_cols, secs=None) -> list[pd.DataFrame]:
     """One total_mismatch issue per total cell whose stated figure cannot be the sum of its rows.
 
     Sums are intervals: stated 30 with parts "20余" + 5 is fine, stated 20 is not.
@@ -860,7 +882,7 @@ def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.Da
     issues = []
     cells = grid.cells
     sums = {}
-    for tr, label, scope, size in _total_scopes(grid, rows, totals, area_cols):
+    for tr, label, scope, size in _total_scopes(grid, rows, totals, area_cols, secs):
         for c, col in measures.items():
             stated = parse_value(cells.iat[tr, c], count=col.name not in NOT_COUNTS)
             if stated.value is None or stated.qualifier == "approx":

@@ -107,3 +107,26 @@ def test_a_line_of_label_value_texts_above_the_header_is_about_the_form_not_a_he
     records, issues, _ = clean(book(tmp_path / "p.xlsx", {"汇总": (rows, ["A4:A5"])}), "partners")
     assert records[["area", "value"]].values.tolist() == [["天悦社区", 20]]
     assert records.period.astype(str).tolist() == ["2024-09"] and issues.empty
+
+
+def test_a_grand_total_under_street_section_rows_sums_the_whole_table(tmp_path):
+    rows = [["2024年3月合伙人"], ["社区", "居民合伙人"], ["北干街道"], ["天悦社区", 20], ["育才东苑社区", 11],
+            ["城厢街道"], ["工人路社区", 15], ["合计", 46]]
+    records, issues, _ = clean(book(tmp_path / "p.xlsx", {"Sheet1": rows}), "partners")
+    assert values(records) == {"天悦社区": 20, "育才东苑社区": 11, "工人路社区": 15}
+    assert issues.empty
+
+
+def test_a_total_in_every_month_section_sums_its_own_month(tmp_path):
+    rows = [["天悦社区志愿服务"], ["志愿队伍", "志愿者人数"], ["2024年10月"], ["红马甲", 40], ["宣讲团", 20], ["合计", 60],
+            ["2024年11月"], ["红马甲", 42], ["宣讲团", 20], ["合计", 72]]
+    records, issues, _ = clean(book(tmp_path / "v.xlsx", {"Sheet1": rows}), "volunteers")
+    assert len(records) == 4
+    assert issues[["source", "rule"]].values.tolist() == [["v.xlsx#Sheet1!B10", "total_mismatch"]]
+
+
+def test_rows_above_the_first_month_section_with_no_month_anywhere_are_an_error_not_dropped(tmp_path):
+    rows = [["天悦社区志愿服务"], ["志愿队伍", "志愿者人数"], ["红马甲", 40], ["2024年11月"], ["红马甲", 42]]
+    records, issues, _ = clean(book(tmp_path / "v.xlsx", {"Sheet1": rows}), "volunteers")
+    assert records.period.astype(str).tolist() == ["2024-11"]
+    assert issues[["source", "rule"]].values.tolist() == [["v.xlsx#Sheet1!B3", "missing_period"]]
