@@ -38,6 +38,12 @@ Decisions worth knowing:
   checked. Scope: a total whose label names a value of a context column
   ("北干街道小计") sums the rows with that value; another 小计 sums the rows
   since the previous total row; 合计/总计 sum every data row of the table.
+- Other layouts are the same problem read from another direction: a table
+  whose rows name their measures is tall (``civicstats.tall``: each row's
+  name and unit read as a header), a month or area written alone across the
+  table is a section row (``civicstats.sections``), tables side by side are
+  split at empty columns (``table.side_by_side``), a sheet without measure
+  columns may be an indicator table (``civicstats.indicators``).
 - ``total_mismatch``, ``missing_area``, ``missing_period``, ``bad_period``,
   ``no_table`` and unreadable values are errors; ``unknown_column``,
   ``unknown_area`` and notes from reading are warnings.
@@ -56,7 +62,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from civicstats import DOMAINS, analyst, headers, indicators, places, table, vocab
+from civicstats import DOMAINS, analyst, headers, indicators, places, sections, table, tall, vocab
 from civicstats.errors import UsageError
 from civicstats.headers import Column, resolve
 from civicstats.messages import N_, _, listing, say
@@ -80,6 +86,9 @@ NOT_COUNTS = frozenset({"service_hours", "funds_yuan"})
 """Measures that may be fractional (hours, money); every other measure is a count."""
 MONEY = frozenset({"funds_yuan"})
 """Measures a 金额单位：万元 line above the table applies to."""
+
+READ_ERRORS = {"formula_without_value": "error"}
+"""Notes from reading that reject a cell (contract 2: an error, the exit code says so); others warn."""
 
 DOMAIN_WORDS = {
     "partners": ("partner", "合伙人"),
@@ -169,7 +178,8 @@ def clean_grids(grids: list[Grid], domain: str, *, area=None, period=None, stric
         records += recs
         issues += iss
         if grid.notes:
-            issues.append(_issues([f"{grid.file}#{grid.sheet}!{a}" for a, _, _ in grid.notes], "warning",
+            issues.append(_issues([f"{grid.file}#{grid.sheet}!{a}" for a, _, _ in grid.notes],
+                                  [READ_ERRORS.get(r, "warning") for _, r, _ in grid.notes],
                                   [r for _, r, _ in grid.notes], "", [m for _, _, m in grid.notes]))
     if not tables:
         issues.append(_issues([source(grids[0], 0, 0) if grids else ""], "error", "no_table", "",
@@ -236,8 +246,9 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
     records, issues, found = [], [], 0
     if grid.hidden:
         return records, issues, found
-    for t in table.find_tables(grid.cells, grid.merged, _known):
-        recs, iss, n = _clean_table(grid, t, domain, area_opt, period_opt, area_names)
+    tables = table.find_tables(grid.cells, grid.merged, _known, is_unit=headers.is_unit)
+    for t in tables:
+        recs, iss, n = _clean_table(grid, t, domain, area_opt, period_opt, area_names, shared=len(tables) > 1)
         records += recs
         issues += iss
         found += n
@@ -251,12 +262,13 @@ def _clean_grid(grid: Grid, domain: str, area_opt, period_opt, area_names: dict)
 def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names: dict):
     """Records of an indicator table (``civicstats.indicators``): one per indicator row and value column."""
     cells = grid.cells
-    blocks = indicators.find_blocks(cells, domain)
+    blocks = indicators.find_blocks(cells, domain, grid.merged)
     records, issues = [], []
     for b in blocks:
         above = b.above + [t for t in blocks[0].above if t not in b.above]
         fb = _fallbacks(grid, table.Table(header=range(b.header, b.header + 1), names={},
-                                          body=np.array(b.rows), above=above), area_opt, period_opt)
+                                          body=np.array(b.rows), above=above), area_opt, period_opt,
+                        shared=len(blocks) > 1)
         units = indicators.unit_cells(cells, b)
         out = {k: [] for k in RECORD_COLUMNS}
         for i, r in enumerate(b.rows):
@@ -292,7 +304,7 @@ def _clean_indicators(grid: Grid, domain: str, area_opt, period_opt, area_names:
                 if hit.area is None and area not in area_names:
                     area_names[area] = source(grid, b.header, c) if v.area else "--area"
                 scaled = p.value if _writes_own_unit(raw) else p.value * factor
-                for k, x in zip(RECORD_COLUMNS, (hit.area or area, "", period, measure, scaled, p.qualifier,
+                for k, x in zip(RECORD_COLUMNS, (hit.area or area, v.group, period, measure, scaled, p.qualifier,
                                                  source(grid, r, c)), strict=True):
                     out[k].append(x)
         if out["value"]:
@@ -339,11 +351,7 @@ def _columns(grid, t, domain, fb):
             issues.append(_unknown_column(grid, t, c, N_("column '{name}' is a total column; it was not "
                                                          "read, the columns it adds up were")))
         elif c in wanted:
-            if col.month:
-                col = replace(col, period=fb.month(col.month), month=0)
-            if not col.unit and money != 1 and col.name in MONEY:
-                col = replace(col, factor=money)
-            measure_cols[c] = col
+            measure_cols[c] = _settled(col, fb, money)
         elif col.kind == "context" and not col.total:
             context_cols[c] = col
         elif col.kind == "skip" or col.why == "ratio":  # declared never-data columns: no warning
@@ -385,21 +393,27 @@ def _title_measure_columns(t, domain: str) -> dict[int, Column]:
     return out
 
 
-def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: dict):
+def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: dict, *, shared=False):
     """Records and issues of one table, and 1 when it holds measures of the domain (else 0)."""
     cells = grid.cells
-    fallback = _fallbacks(grid, t, area_opt, period_opt)
+    fallback = _fallbacks(grid, t, area_opt, period_opt, shared=shared)
     measure_cols, context_cols, issues = _columns(grid, t, domain, fallback)
-    if not measure_cols:
+    shape = None if measure_cols else tall.find(cells, t, domain)
+    if shape is not None:  # measures named in the rows: the name, value and unit columns are not headers
+        rest = replace(t, names={c: p for c, p in t.names.items() if c not in shape.columns})
+        measure_cols, context_cols, issues = _columns(grid, rest, domain, fallback)
+    if not measure_cols and shape is None:
         return [], issues, 0
 
     # label cells: context columns and whatever sits left of the first measure (序号, merged labels);
     # not a 备注 column on the right, where "含小计" is a remark, not a total row
-    label_cols = [c for c in range(cells.shape[1]) if c < min(measure_cols) or c in context_cols]
+    span = t.cols or range(cells.shape[1])  # a table beside another reads only its own columns
+    first = min(measure_cols) if shape is None else shape.name
+    label_cols = [c for c in span if c < first or c in context_cols]
     totals = table.total_rows(cells, t.body, label_cols)
     rows = np.setdiff1d(t.body, totals.row.to_numpy(dtype=int))
     rows = _drop_repeated_headers(cells, rows, t, measure_cols)
-    for c in range(cells.shape[1]):  # data under no header at all is never skipped silently
+    for c in span:  # data under no header at all is never skipped silently
         filled = cells.iloc[rows, c].notna().to_numpy() if c not in t.names else None
         if filled is not None and filled.any():
             issues.append(_issues([source(grid, int(rows[np.argmax(filled)]), c)], "warning", "unknown_column", "",
@@ -407,12 +421,78 @@ def _clean_table(grid: Grid, t, domain: str, area_opt, period_opt, area_names: d
                                     "if they belong to the form, give the column the header of the "
                                     "standard form")))
 
+    if shape is None:
+        pieces = [(None, m, x, "") for m, x in _blocks(t, measure_cols, context_cols)]
+    else:
+        pieces, iss = _tall_pieces(grid, shape, t.body, domain, fallback, headers.unit_line_factor(t.above))
+        pieces = [(sub, m, context_cols, area) for sub, m, area in pieces]
+        issues += iss
     records = []
-    for block_measures, block_context in _blocks(t, measure_cols, context_cols):
-        recs, iss = _clean_block(grid, t, rows, totals, block_measures, block_context, fallback, area_names)
+    secs = _sections(grid, t, rows, fallback)
+    for sub, block_measures, block_context, area in pieces:
+        part = rows if sub is None else rows[np.isin(rows, sub)]
+        if not len(part):
+            continue
+        recs, iss = _clean_block(grid, t, part, totals if sub is None else totals[totals.row.isin(sub)],
+                                 block_measures, block_context, replace(fallback, area=area) if area else fallback,
+                                 area_names, secs)
         records += recs
         issues += iss
     return records, issues, 1
+
+
+def _tall_pieces(grid, shape, rows, domain: str, fb, money: float):
+    """(rows, {value column: measure}, area) per measure a tall table names in its rows
+    (``civicstats.tall``), and the issues its names raise: a unit that contradicts the name and an
+    ambiguous name are errors at each row, a name outside the vocabulary one warning."""
+    pieces, issues = [], []
+    for col, sub in tall.groups(grid.cells, rows, shape):
+        name = indicators.label_text(grid.cells.iat[int(sub[0]), shape.name])
+        if col.kind == "measure" and col.domain == domain:
+            for c, v in shape.values.items():
+                head = replace(col, label=v.group or col.label, period=v.period or col.period, month=v.month)
+                pieces.append((sub, {c: _settled(head, fb, money)}, v.area))
+        elif col.why == "unit_conflict" and col.domain == domain:
+            issues.append(_issues(_sources(grid, sub, shape.name if shape.unit is None else shape.unit), "error",
+                                  "unit_conflict", col.unit, say("the unit '{unit}' does not fit {measure}; "
+                                                                 "correct the unit", unit=col.unit,
+                                                                 measure=vocab.label(col.name))))
+        elif col.why == "ambiguous" and col.domain == domain:
+            issues.append(_issues(_sources(grid, sub, shape.name), "error", "ambiguous_header", name,
+                                  say("'{name}' could mean {measures}; write the name as in the standard form",
+                                      name=name, measures=" / ".join(map(vocab.label, col.candidates)))))
+        elif name and col.kind not in ("skip", "context") and col.why != "ratio":
+            issues.append(_issues([source(grid, int(sub[0]), shape.name)], "warning", "unknown_column", name,
+                                  say("'{name}' is a change over the month, not the count as of the month; "
+                                      "its rows are not loaded", name=name) if col.why == "flow" else
+                                  say("row '{name}' is not one of the figures of the form and was not "
+                                      "read; if it holds figures, use the name of the standard form",
+                                      name=name)))
+    return pieces, issues
+
+
+def _settled(col: Column, fb, money: float) -> Column:
+    """A measure column as read in its table: a month without its year (3月) in the table's year,
+    and a 金额单位：万元 line applied to a money column that writes no unit of its own."""
+    if col.month:
+        col = replace(col, period=fb.month(col.month), month=0)
+    if not col.unit and money != 1 and col.name in MONEY:
+        col = replace(col, factor=money)
+    return col
+
+
+def _sections(grid, t, rows, fb: _Fallback) -> sections.Sections:
+    """The section rows of a table (``civicstats.sections``): a month or a known area written alone
+    across the table is the period or area of the rows under it, up to the next section row."""
+
+    def read(label):
+        if period := parse_period(label, default_year=fb.year):
+            return {"period": period}
+        if area := places.resolve_area(label).area:
+            return {"area": area}
+        return None
+
+    return sections.find(sections.lone_labels(grid.cells, rows, sorted(t.names)), read)
 
 
 def _header_source(grid, t, c) -> str:
@@ -472,16 +552,18 @@ class _Fallback:
         return f"{self.year:04d}-{month:02d}" if self.year else ""
 
 
-def _fallbacks(grid: Grid, t, area_opt, period_opt) -> _Fallback:
+def _fallbacks(grid: Grid, t, area_opt, period_opt, *, shared: bool = False) -> _Fallback:
     """Area and period for rows that do not say: option, else sheet name, else title rows
     (never a 填报日期 line: the day a form was filled in is not the month it reports), else,
-    for the period, the file name."""
+    for the period, the file name. A table that ``shared`` its sheet with others reads its own
+    title before the sheet name: each keeps its own period (sheet ``11-12月``, titles ``2024年11月…``)."""
     title = " ".join(line for line in t.above if not _FILLED_ON.search(line))
     stem = Path(grid.file).stem
     year = find_year_in(title) or find_year_in(grid.sheet) or find_year_in(stem)
-    area = area_opt or vocab.find_area_in(grid.sheet) or vocab.find_area_in(title)
-    period = (period_opt or find_period_in(grid.sheet, default_year=year)
-              or find_period_in(title, default_year=year) or find_period_in(stem, default_year=year))
+    first, then = (title, grid.sheet) if shared else (grid.sheet, title)
+    area = area_opt or vocab.find_area_in(first) or vocab.find_area_in(then)
+    period = (period_opt or find_period_in(first, default_year=year)
+              or find_period_in(then, default_year=year) or find_period_in(stem, default_year=year))
     return _Fallback(area, period, year)
 
 
@@ -496,7 +578,7 @@ def _context(grid, rows, cols: dict, merged) -> tuple[np.ndarray, int | None]:
     return out, first
 
 
-def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_names):
+def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_names, secs=None):
     cells = grid.cells
     issues = []
     by_field = {f: {c: v for c, v in context.items() if v.name == f} for f in ("area", "group", "period", "year")}
@@ -509,16 +591,21 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
 
     # area: column (community over street), else --area / sheet / title
     area, area_col = _context(grid, rows, by_field["area"], grid.merged)
+    if secs is not None and (under := secs.of(rows, "area")) is not None:  # a section row's area
+        area = np.where(area == "", under, area)
     if fb.area:
         area = np.where(area == "", fb.area, area)
     ok = has_value.copy()
     if area_col is None and not fb.area:
-        if has_value.any():
-            issues.append(_issues([_first_value_source(grid, rows, parsed, has_value)], "error", "missing_area", "",
+        lacking = has_value & (area == "")  # every row, unless section rows name areas
+        if lacking.any():
+            issues.append(_issues([_first_value_source(grid, rows, parsed, lacking)], "error", "missing_area", "",
                                   _("the table does not say which place its figures are for: add a 社区 "
                                     "or 街道 column, or name the place in the title")))
-        return [], issues
-    missing = has_value & (area == "")
+        if not (area != "").any():
+            return [], issues
+        ok &= ~lacking
+    missing = ok & (area == "")
     if missing.any():
         issues.append(_issues(_sources(grid, rows[missing], area_col), "error", "missing_area", "",
                               _("this row has figures but no place; fill in its 社区/街道 cell")))
@@ -532,16 +619,19 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
 
     group, _first = _context(grid, rows, by_field["group"], grid.merged)
 
-    period, bad = _periods(grid, rows, by_field, fb)
+    period, bad = _periods(grid, rows, by_field, fb, None if secs is None else secs.of(rows, "period"))
     header_months = all(col.period for col in measures.values())  # e.g. 居民合伙人 over 8月 | 9月
-    if period is None and any(col.period for col in measures.values()):
-        period, bad = np.full(len(rows), "", dtype=object), None
     if period is None:
-        if has_value.any():
-            issues.append(_issues([_first_value_source(grid, rows, parsed, has_value)], "error", "missing_period",
+        period, bad = np.full(len(rows), "", dtype=object), None
+    if bad is None and not any(col.period for col in measures.values()):
+        lacking = has_value & (period == "")  # every row, unless section rows name months
+        if lacking.any():
+            issues.append(_issues([_first_value_source(grid, rows, parsed, lacking)], "error", "missing_period",
                                   "", _("the table does not say which month its figures are for: name the "
                                         "month in the title (e.g. 2023年9月) or add a 月份 column")))
-        return [], issues
+        if not (period != "").any():
+            return [], issues
+        ok &= ~lacking
     if bad is not None and not header_months:
         issues += bad(ok & (period == ""), ok)
     if period is not None:
@@ -577,7 +667,7 @@ def _clean_block(grid, t, rows, totals, measures, context, fb: _Fallback, area_n
             "value": value[keep], "qualifier": p.qualifier.to_numpy(dtype=object)[keep],
             "source": _sources(grid, rows[keep], c, numbers=row_numbers[keep]),
         })
-    issues += _check_totals(grid, rows, totals, measures, parsed, by_field["area"])
+    issues += _check_totals(grid, rows, totals, measures, parsed, by_field["area"], secs)
     return records, issues
 
 
@@ -637,13 +727,16 @@ def _canonical_areas(grid, rows, area, area_col, ok, area_names):
     return out, ok & np.isin(out, list(ambiguous)), ambiguous
 
 
-def _periods(grid, rows, by_field, fb: _Fallback):
+def _periods(grid, rows, by_field, fb: _Fallback, under=None):
     """Period per row ('' when none) and a callback making issues for rows without one.
 
+    ``under`` is each row's month from the section row above it ('' when none), or None.
     Returns (None, None) when no row can have a period at all.
     """
     cols = by_field["period"]
     if not cols:
+        if under is not None:
+            return np.where(under != "", under, fb.period or ""), None
         if fb.period is None:
             return None, None
         return np.full(len(rows), fb.period, dtype=object), None
@@ -669,6 +762,8 @@ def _periods(grid, rows, by_field, fb: _Fallback):
         out = np.where(out == "", got, out)
         if raw_first is None:
             raw_first = (c, raw_text)
+    if under is not None:
+        out = np.where(out == "", under, out)
     if fb.period:
         out = np.where(out == "", fb.period, out)
 
@@ -744,12 +839,14 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
-def _total_scopes(grid, rows, totals, area_cols):
+def _total_scopes(grid, rows, totals, area_cols, secs=None):
     """Yield (total row, label, scope, number of rows in it) for every total row.
 
     A label naming a context value (北干街道小计) sums the rows with that value; another
     小计 sums the rows since the previous total row (or, above its rows, up to the next);
-    合计/总计 sum every data row. Scopes are slices where they can be (constant-time sums).
+    合计/总计 sum every data row, or, when several section blocks (``civicstats.sections``)
+    each have one, the rows of their own block. Scopes are slices where they can be
+    (constant-time sums).
     """
     cells = grid.cells
     area_text = {}  # column -> normalised texts, made when a labelled total needs them
@@ -761,6 +858,8 @@ def _total_scopes(grid, rows, totals, area_cols):
         return area_text[c]
 
     positions = totals.row.to_numpy(dtype=int)
+    per_block = secs is not None and len(secs.starts) and len(
+        {secs.block(r) for r, k in zip(positions, totals.kind, strict=True) if k == "total"}) > 1
     for tr, kind, label in totals.itertuples(index=False):
         core = _TOTAL_LABEL_NOISE.sub("", vocab.normalize_text(label))
         scope = None
@@ -777,6 +876,8 @@ def _total_scopes(grid, rows, totals, area_cols):
             if lo == hi:  # a subtotal above its rows: up to the next total row
                 lo, hi = hi, int(np.searchsorted(rows, positions[i + 1] if i + 1 < len(positions) else rows[-1] + 1))
             scope, size = slice(lo, hi), hi - lo
+        if scope is None and per_block:
+            scope, size = _block_scope(rows, secs, tr)
         if scope is None:
             scope, size = slice(0, len(rows)), len(rows)
         if size:
@@ -789,7 +890,17 @@ _TOTAL_AT_LEAST = N_("check the '{label}' row: its {size} rows add up to at leas
                      "says {stated}; correct the total or the rows")
 
 
-def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.DataFrame]:
+def _block_scope(rows, secs, tr: int) -> tuple[slice, int]:
+    """The rows of the section block holding total row ``tr``: above it, or below it when on top."""
+    b = secs.block(tr)
+    start = int(np.searchsorted(rows, secs.starts[b - 1])) if b else 0
+    end = int(np.searchsorted(rows, secs.starts[b])) if b < len(secs.starts) else len(rows)
+    at = int(np.searchsorted(rows, tr))
+    lo, hi = (start, at) if at > start else (at, end)
+    return slice(lo, hi), hi - lo
+
+
+def _check_totals(grid, rows, totals, measures, parsed, area_cols, secs=None) -> list[pd.DataFrame]:
     """One total_mismatch issue per total cell whose stated figure cannot be the sum of its rows.
 
     Sums are intervals: stated 30 with parts "20余" + 5 is fine, stated 20 is not.
@@ -799,7 +910,7 @@ def _check_totals(grid, rows, totals, measures, parsed, area_cols) -> list[pd.Da
     issues = []
     cells = grid.cells
     sums = {}
-    for tr, label, scope, size in _total_scopes(grid, rows, totals, area_cols):
+    for tr, label, scope, size in _total_scopes(grid, rows, totals, area_cols, secs):
         for c, col in measures.items():
             stated = parse_value(cells.iat[tr, c], count=col.name not in NOT_COUNTS)
             if stated.value is None or stated.qualifier == "approx":

@@ -152,6 +152,31 @@ def split_unit(text: str) -> tuple[str, str]:
     return core, unit
 
 
+def is_unit(text: str) -> bool:
+    """True for a cell that is nothing but a unit (a unit row's cell): ``万元``, ``（人）``, ``单位：小时``.
+
+    >>> [is_unit(t) for t in ("万元", "（人）", "单位：小时", "单位", "志愿者人数", "")]
+    [True, True, True, False, False, False]
+    """
+    core, unit = split_unit(vocab.normalize_text(text))
+    return not core and bool(unit)
+
+
+_TEAM = re.compile(r"(队|团|园|中心|协会|学校|企业|站|所)$")
+"""How the name of one team or provider ends (a role such as 责任单位 or a header such as 服务队 is not one)."""
+
+
+def names_group(text: str) -> bool:
+    """A header naming one organisation, as a transposed table's column (a team, a provider).
+
+    >>> [names_group(t) for t in ("文明劝导队", "春之歌艺术团", "阳光托育园", "团体合伙人", "天悦社区", "责任单位", "服务队")]
+    [True, True, True, False, False, False, False]
+    """
+    core = _clean_part(text)[0]
+    return (len(core) >= 3 and bool(_TEAM.search(core)) and core not in _context_terms()
+            and not match_measure(core)[1])
+
+
 def _clean_part(part: str) -> tuple[str, str]:
     return split_unit(vocab.normalize_text(part))
 

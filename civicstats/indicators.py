@@ -64,6 +64,7 @@ class Value:
     area: str = ""
     period: str = ""
     month: int = 0
+    group: str = ""  # a team or provider named as the column (文明劝导队)
 
 
 @dataclass
@@ -71,10 +72,13 @@ class Block:
     """One run of indicator rows with its header row, title lines and value columns."""
 
     header: int
+    """The lowest header row (the one right above the indicator rows)."""
     rows: list[int]
     columns: dict[int, Value] = field(default_factory=dict)
     above: list[str] = field(default_factory=list)
     label: int = 0
+    top: int = -1
+    """The first header row: parent headers (天悦社区 merged over 2024年5月 | 2024年6月) sit above."""
 
 
 def label_text(value) -> str:
@@ -102,11 +106,50 @@ def measure_of(cells: pd.DataFrame, row: int, col: int, domain: str):
     return (c.name if c.kind == "measure" and c.domain == domain else None), c
 
 
+def _never(text: str) -> bool:
+    return any(w in vocab.normalize_text(text) for w in COLUMN_WORDS["never"])
+
+
+def never_loaded(parts) -> bool:
+    """Whether a column header says its numbers are never loaded (合计, 上年同期, 同比 …).
+
+    >>> never_loaded(("北干街道", "合计")), never_loaded(("天悦社区",))
+    (True, False)
+    """
+    return any(_never(p) for p in parts)
+
+
+def classify(parts) -> Value | None:
+    """What a value column's header parts (top to bottom) say: None when it is not one.
+
+    Any part saying 'never' (合计, 上年同期) rules the column out; a unit part makes it the unit
+    column; otherwise the lowest part naming an area, a month or a group gives it.
+
+    >>> classify(("天悦社区", "2024年5月"))
+    Value(kind='value', area='天悦社区', period='2024-05', month=0, group='')
+    >>> classify(("北干街道", "合计")), classify(("文明劝导队",)).group, classify(("计量单位",)).kind
+    (None, '文明劝导队', 'unit')
+    """
+    if never_loaded(parts):
+        return None
+    found = [v for v in map(_classify, parts) if v is not None]
+    if not found:
+        return None
+    if any(v.kind == "unit" for v in found):
+        return Value("unit")
+
+    def lowest(name, empty):
+        return next((x for v in reversed(found) if (x := getattr(v, name))), empty)
+
+    return Value("value", area=lowest("area", ""), period=lowest("period", ""), month=lowest("month", 0),
+                 group=lowest("group", ""))
+
+
 def _classify(text: str) -> Value | None:
     t = vocab.normalize_text(text)
     if not t:
         return None
-    if any(w in t for w in COLUMN_WORDS["never"]):
+    if _never(t):
         return None
     if t in COLUMN_WORDS["unit"]:
         return Value("unit")
@@ -119,11 +162,16 @@ def _classify(text: str) -> Value | None:
         return Value("value", area=hit.area or places.kept_as_written(text))
     if any(t == w or t.startswith(w) for w in COLUMN_WORDS["value"]):
         return Value("value")
+    if headers.names_group(t):
+        return Value("value", group=table.text(text))
     return None
 
 
-def find_blocks(cells: pd.DataFrame, domain: str) -> list[Block]:
-    """The indicator blocks of a sheet (empty when it has no label column for ``domain``)."""
+def find_blocks(cells: pd.DataFrame, domain: str, merged=()) -> list[Block]:
+    """The indicator blocks of a sheet (empty when it has no label column for ``domain``).
+
+    A block's header may be several rows (merged parents spread over their columns): each
+    column is classified by all its parts (:func:`classify`)."""
     label = _label_column(cells, domain)
     if label is None:
         return []
@@ -137,16 +185,19 @@ def find_blocks(cells: pd.DataFrame, domain: str) -> list[Block]:
             blocks[-1].rows.append(r)
             continue
         header = _header_row(cells, r, label, prev_end)
-        above = [table.text(v) for h in range(prev_end + 1, header if header is not None else r)
+        top = header if header is None else _band_top(cells, header, label, prev_end)
+        above = [table.text(v) for h in range(prev_end + 1, top if top is not None else r)
                  for v in cells.iloc[h] if table.text(v)]
-        blocks.append(Block(header=header if header is not None else -1, rows=[r], above=above, label=label))
+        blocks.append(Block(header=header if header is not None else -1, rows=[r], above=above, label=label,
+                            top=top if top is not None else -1))
         prev_end = r
     out = []
     for b in blocks:
         if b.header < 0:
             continue
+        spread = table.spread_merged(cells, merged, b.header + 1, b.top)
         for c in range(label + 1, cells.shape[1]):
-            v = _classify(table.text(cells.iat[b.header, c]))
+            v = classify(tuple(dict.fromkeys(t for t in spread[b.top:, c] if t)))
             if v is not None:
                 b.columns[c] = v
         if any(v.kind == "value" for v in b.columns.values()):
@@ -199,6 +250,21 @@ def _header_row(cells, first: int, label: int, stop: int) -> int | None:
                if v is not None):
             return None
     return None
+
+
+MAX_HEADER_ROWS = 4
+"""The tallest column header of an indicator block (community over month over …)."""
+
+
+def _band_top(cells, header: int, label: int, stop: int) -> int:
+    """The first row of the header band ending at ``header``: header-like rows above it, not a
+    ``label：value`` line about the form (填报单位：…)."""
+    top = header
+    while top - 1 > stop and header - top + 1 < MAX_HEADER_ROWS and _is_header_row(cells, top - 1, label):
+        if any(table.LABELLED.match(table.text(v)) for v in cells.iloc[top - 1] if table.text(v)):
+            break
+        top -= 1
+    return top
 
 
 def unit_cells(cells: pd.DataFrame, block: Block) -> np.ndarray:

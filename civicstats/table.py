@@ -58,6 +58,10 @@ META = re.compile(
 )
 """A line above the table about the form (who filled it in, the unit), not a header."""
 
+LABELLED = re.compile(r"^(?!其中)[^:：]{1,8}[:：]\s*\S")
+"""A ``label：value`` text (``统计月份：2024年9月``); a row holding only such texts is a line about the
+form, not a header (a 其中：普惠 header is not one)."""
+
 TITLE_HINT = re.compile(r"(19|20)[0-9]{2}|表$|^[一二三四五六七八九十]+[、.]|^[(（][一二三四五六七八九十]+[)）]")
 """A lone text with a year, ending in 表, or numbered 一、 is a title even when it names a measure."""
 
@@ -66,6 +70,12 @@ NUMBERISH = re.compile(
     r"(人次|人|家|个|名|元|小时|次|户|项|支|%)?$"
 )
 """A cell that reads as a number (so its row is data, not header)."""
+
+
+UNIT_CELL = re.compile(r"^[(（]?(单位[:：]?)?[^\s()（）]{0,4}[)）]$|^(人|个|家|名|元|万元|小时|人次|户|项|支|%)$")
+"""A cell that is only a unit, for callers that pass no unit list of their own."""
+UNIT_LABEL = re.compile(r"^(计量)?单位[:：]?$")
+"""The label cell of a unit row (``单位 | 人 | 小时``)."""
 
 
 @dataclass
@@ -82,6 +92,8 @@ class Table:
     """Texts above the header band (titles, 填报单位 lines), top to bottom."""
     footer: int | None = None
     """The first note/footer row below the body, if any."""
+    cols: range | None = None
+    """The grid columns the table spans (None: the whole width); tables side by side each have theirs."""
 
     def name(self, col: int) -> str:
         """The flattened column name, parts joined with ``/``."""
@@ -171,7 +183,7 @@ def _row_kind(row: np.ndarray, raw: pd.Series, known) -> str:
         return "data"
     if any(is_numberish(t) for t in filled):
         return "data"
-    if META.match(filled[0]) or FOOTER.match(filled[0]):
+    if META.match(filled[0]) or FOOTER.match(filled[0]) or all(LABELLED.match(t) for t in filled):
         return "note"
     if len(set(filled)) == 1 and not filled[0].startswith("其中") and (
             not known((filled[0],)) or TITLE_HINT.search(filled[0])):
@@ -206,6 +218,7 @@ def find_table(
     scan: int = SCAN_ROWS,
     start: int = 0,
     stop: int | None = None,
+    is_unit: Callable[[str], object] = UNIT_CELL.match,
 ) -> Table | None:
     """The table in a grid's cells, or None when no header band names a known column.
 
@@ -213,6 +226,8 @@ def find_table(
     taller band wins (its names are more specific), and title, note, blank and
     number-holding rows never join a band. ``start``/``stop`` bound the rows
     searched (a later table on the same sheet); the body ends before ``stop``.
+    A unit row right under the band (``单位 | 人 | 小时 | 万元``, see :func:`unit_row`)
+    joins it: each unit becomes the last part of its column's name.
     """
     first = start
     end = len(cells) if stop is None else min(stop, len(cells))
@@ -251,9 +266,30 @@ def find_table(
     _, height, start = best
     header = range(start, start + height)
     names = band_names(spread, header)
+    if header.stop < scan and (units := unit_row(spread[header.stop], is_unit)):
+        names = {c: (*parts, units[c]) if c in units else parts for c, parts in names.items()}
+        header = range(header.start, header.stop + 1)
     above = [t for r in range(first, start) for t in dict.fromkeys(spread[r]) if t]
     body, footer = _body(cells.iloc[:end], header.stop)
     return Table(header=header, names=names, body=body, above=above, footer=footer)
+
+
+def unit_row(texts, is_unit) -> dict[int, str] | None:
+    """Column -> unit of a row whose every filled cell is a unit or a 单位 label; None otherwise.
+
+    >>> unit_row(["单位", "单位", "人", "小时", "", "万元"], UNIT_CELL.match)
+    {2: '人', 3: '小时', 5: '万元'}
+    >>> unit_row(["单位", "天悦社区", "人"], UNIT_CELL.match) is None, unit_row(["单位", ""], UNIT_CELL.match)
+    (True, None)
+    """
+    out = {}
+    for c, t in enumerate(texts):
+        if not t or UNIT_LABEL.match(t):
+            continue
+        if not is_unit(t):
+            return None
+        out[c] = t
+    return out or None
 
 
 def _banner_rows(merged, width: int, start: int, stop: int) -> set[int]:
@@ -270,19 +306,87 @@ MAX_TABLES = 50
 """The most tables read from one sheet (a sheet of forms printed one under another)."""
 
 
-def find_tables(cells: pd.DataFrame, merged, known: Callable[[tuple[str, ...]], bool]) -> list[Table]:
-    """Every table on a sheet, top to bottom, each with its own title block, header and body.
+def find_tables(cells: pd.DataFrame, merged, known: Callable[[tuple[str, ...]], bool], *,
+                is_unit: Callable[[str], object] = UNIT_CELL.match) -> list[Table]:
+    """Every table on a sheet, left to right (:func:`side_by_side`), then top to bottom, each with
+    its own title block, header and body.
 
     A later table starts at a row below the body that reads as a header (two or
     more known texts, no number); the text rows just above it (``二、…（2024年4月）``)
     are its title, not the previous table's rows. A table after a note row is
     looked for below the note. A table with no title of its own (a header
-    repeated after a page break) keeps the one above it.
+    repeated after a page break, or beside the first table) keeps the one above or left of it.
     """
+    out: list[Table] = []
+    for cols in side_by_side(cells, merged, known, is_unit=is_unit):
+        part = _tables_down(*_part(cells, merged, cols), known, is_unit)
+        for t in part:
+            t.names = {c + cols.start: parts for c, parts in t.names.items()}
+            t.cols = cols
+        if part and not part[0].above and out:
+            part[0].above = list(out[0].above)
+        out += part
+    return out
+
+
+def _part(cells: pd.DataFrame, merged, cols: range):
+    """The cells of columns ``cols`` and the merged ranges that start in them, renumbered from 0."""
+    if cols.start == 0 and cols.stop == cells.shape[1]:
+        return cells, merged
+    inside = [(r0, c0 - cols.start, r1, min(c1, cols.stop - 1) - cols.start)
+              for r0, c0, r1, c1 in merged if cols.start <= c0 < cols.stop]
+    return cells.iloc[:, cols.start:cols.stop], inside
+
+
+def side_by_side(cells: pd.DataFrame, merged, known, *, is_unit=UNIT_CELL.match) -> list[range]:
+    """The column spans of tables laid side by side, split at empty columns.
+
+    A run of columns right of an empty column is a table of its own when it has a header band
+    of its own and either a title of its own or the same first column as the table on its left
+    (``社区 | …`` twice); else it is the same table (a spacer column inside one table).
+
+    >>> grid = pd.DataFrame([["一、11月", None, None, "二、12月", None], ["社区", "居民合伙人", None, "社区", "居民合伙人"],
+    ...                      ["新街社区", 30, None, "南阳社区", 12]], dtype=object)
+    >>> side_by_side(grid, [], lambda parts: parts[-1] in ("社区", "居民合伙人"))
+    [range(0, 2), range(3, 5)]
+    """
+    width = cells.shape[1]
+    used = pd.notna(cells.iloc[:SCAN_ROWS].to_numpy(dtype=object)).any(axis=0)
+    for c in np.flatnonzero(~used):  # only a column empty at the top is read down to the end
+        used[c] = cells.iloc[:, c].notna().any()
+    filled = np.flatnonzero(used)
+    if not len(filled):
+        return [range(0, width)]
+    breaks = np.flatnonzero(np.diff(filled) > 1)
+    if not len(breaks):
+        return [range(0, width)]
+    runs = [range(int(a[0]), int(a[-1]) + 1) for a in np.split(filled, breaks + 1)]
+    spans = [runs[0]]
+    first = find_table(*_part(cells, merged, runs[0]), known, is_unit=is_unit)
+    for run in runs[1:]:
+        t = find_table(*_part(cells, merged, range(run.start, width)), known, is_unit=is_unit)
+        alone = first is not None and t is not None and (
+            _titled(t) or t.names.get(min(t.names)) == first.names.get(min(first.names)))
+        if alone:
+            spans.append(run)
+        else:
+            spans[-1] = range(spans[-1].start, run.stop)
+    spans[0] = range(0, spans[0].stop)
+    spans[-1] = range(spans[-1].start, width)
+    return spans
+
+
+def _titled(t: Table) -> bool:
+    """Whether a table has a title of its own (a 单位：万元 or 填报日期 line is not one)."""
+    return any(not (META.match(a) or LABELLED.match(a)) for a in t.above)
+
+
+def _tables_down(cells: pd.DataFrame, merged, known, is_unit) -> list[Table]:
+    """The tables of one column span, top to bottom (see :func:`find_tables`)."""
     out: list[Table] = []
     start = 0
     while len(out) < MAX_TABLES:
-        t = find_table(cells, merged, known, start=start)
+        t = find_table(cells, merged, known, start=start, is_unit=is_unit)
         if t is None:
             break
         cut = _next_band(cells, t, known)
@@ -319,7 +423,6 @@ def _next_band(cells: pd.DataFrame, t: Table, known) -> int | None:
     return None
 
 
-UNIT_CELL = re.compile(r"^[(（]?(单位[:：]?)?[^\s()（）]{0,4}[)）]$|^(人|个|家|名|元|万元|小时|人次|户|项|支|%)$")
 
 
 def _sub_header(raw: pd.Series, wide: np.ndarray, start: int, row: int, known) -> bool:
