@@ -21,6 +21,7 @@ from civicstats.report.folder import (
     read_manifest,
     swap_into_place,
 )
+from civicstats.report.forward import make_forwarded
 from civicstats.report.index import index_html, manifest
 from civicstats.report.inputs import gather_ingest, gather_inputs, latest_period
 from civicstats.report.kernels import KernelPool, fast_imports, run_one, write_kernelspec
@@ -172,6 +173,8 @@ def _render(run, pages, to_run, inputs, tmp, final, reporter, t0, *, jobs,
         shutil.rmtree(spec_dir, ignore_errors=True)
         reporter.close()
 
+    forwarded = make_forwarded(run, inputs, tmp, final)  # PDFs and 汇总表, inside the scratch folder
     run.seconds = time.perf_counter() - t0
-    _write_json(tmp / "manifest.json", manifest(run, inputs, jobs=int(jobs), timeout=timeout))
-    (tmp / "index.html").write_text(index_html(run), encoding="utf-8")
+    data = manifest(run, inputs, jobs=int(jobs), timeout=timeout)
+    _write_json(tmp / "manifest.json", {**data, "forward": forwarded.manifest()})
+    (tmp / "index.html").write_text(index_html(run, forwarded), encoding="utf-8")
