@@ -15,6 +15,8 @@ def _isolated_outputs(tmp_path, monkeypatch):
     monkeypatch.setenv("CIVICSTATS_REPORTS", str(tmp_path / "reports"))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setenv("CIVICSTATS_LOG_DIR", str(tmp_path / "logs"))  # the analyst's log
+    # printing PDFs costs seconds per run: only tests/test_browser.py, which checks them, prints
+    monkeypatch.setenv("CIVICSTATS_PDF", "0")
     # Chinese, whatever the shell says; setenv first so that the value `civicstats --lang` writes
     # into os.environ is undone after the test, not left for the next one (or a doctest)
     monkeypatch.setenv("CIVICSTATS_LANG", "zh")

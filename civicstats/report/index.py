@@ -58,12 +58,17 @@ def _duration(seconds: float) -> str:
     return say("{m} min {s} s", m=int(seconds // 60), s=int(round(seconds % 60)))
 
 
-def index_html(run: ReportRun) -> str:
-    """The report's front page, in the reader's language; every string from data is escaped."""
+def index_html(run: ReportRun, forwarded=None) -> str:
+    """The report's front page, in the reader's language; every string from data is escaped.
+
+    ``forwarded`` (:class:`~civicstats.report.forward.Forwarded`) adds the PDF and workbook links.
+    """
     e = html.escape
     rows = []
     for r in run.results:
         link = f'<a href="{e(r.html)}">{e(r.name)}</a>' if r.html else e(r.name)
+        if forwarded and forwarded.page_pdf(r.name):
+            link += f' · <a href="{e(forwarded.page_pdf(r.name))}">PDF</a>'
         status = say(STATUS_WORDS.get(r.status, r.status))
         where = ""
         if r.failing_cell:
@@ -91,11 +96,12 @@ tr.failed td {{ background: #fde8e8; }} .err {{ color: #801650; font-size: .9em;
 .status.ok {{ color: #0b5130; background: #d6f0e2; }}
 .status.skipped, .status.kept {{ color: #12436D; background: #dde8f3; }}
 .status.failed {{ color: #fff; background: #801650; }}
-li.missing {{ color: #801650; }}
+li.missing, .forward .missing {{ color: #801650; }}
 </style></head><body>
 <h1>{e(title)}</h1>
 <p>{e(head)} · {e(say("{n} pages", n=len(run.results)))} · {e(_duration(run.seconds))} ·
 <a href="charts/">{e(say("charts"))}</a> · <a href="manifest.json">manifest.json</a></p>
+{forwarded.index_html() if forwarded else ""}
 <h2>{e(say("Which domains have reported"))}</h2>
 <ul class="coverage">{coverage}</ul>
 <h2>{e(say("Pages"))}</h2>

@@ -25,6 +25,7 @@ from civicstats.report.folder import (
     read_manifest,
     swap_into_place,
 )
+from civicstats.report.forward import make_forwarded
 from civicstats.report.index import index_html, manifest
 from civicstats.report.inputs import gather_ingest, gather_inputs, latest_period
 from civicstats.report.kernels import KernelPool, fast_imports, run_one, write_kernelspec
@@ -170,10 +171,12 @@ def _render(run, pages, to_run, inputs, tmp, final, reporter, t0, *, jobs,
             reporter.close()
     else:
         _render_here(to_run, tmp, reporter, jobs=jobs, timeout=timeout)
+    forwarded = make_forwarded(run, inputs, tmp, final)  # PDFs and 汇总表, inside the scratch folder
     run.seconds = time.perf_counter() - t0
     settings = {"jobs": int(jobs), "cluster": cluster or None}
-    _write_json(tmp / "manifest.json", manifest(run, inputs, settings=settings, timeout=timeout))
-    (tmp / "index.html").write_text(index_html(run), encoding="utf-8")
+    data = manifest(run, inputs, settings=settings, timeout=timeout)
+    _write_json(tmp / "manifest.json", {**data, "forward": forwarded.manifest()})
+    (tmp / "index.html").write_text(index_html(run, forwarded), encoding="utf-8")
 
 
 def _render_here(to_run, tmp, reporter, *, jobs, timeout) -> None:
