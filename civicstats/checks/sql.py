@@ -18,7 +18,7 @@ from every month of the domain, so a check of one month still sees the months be
 ...     " ('slots_added', 580, 'B7'), ('inclusive_slots_added', 620, 'C7')) t(m, v, c)")
 >>> sql, params = query(by_id(load_rules())["check_part_whole"])
 >>> con.execute(sql, {**params, "domain": "childcare", "periods": ["2023-09-01"]}).fetchall()[0][:7]
-('2023-09', '北干街道', '', 'inclusive_slots_added', 620.0, 'c.xlsx#S!C7', 'c.xlsx')
+('2023-09', '北干街道', '', 'inclusive_slots_added', 620, 'c.xlsx#S!C7', 'c.xlsx')
 """
 
 from __future__ import annotations
