@@ -18,7 +18,7 @@ Entry points: :func:`after_load` (ingest, inside a file's transaction), :func:`r
 ['check_part_whole', 'check_done_vs_plan']
 """
 
-from civicstats.checks.rules import load_rules
+from civicstats.checks.rules import load_rules, rules_path
 from civicstats.checks.run import CheckRun, after_load, check_store, rerun
 
-__all__ = ["CheckRun", "after_load", "check_store", "load_rules", "rerun"]
+__all__ = ["CheckRun", "after_load", "check_store", "load_rules", "rerun", "rules_path"]

@@ -81,8 +81,26 @@ def findings(con, domain: str, dates: list[str], rules) -> pd.DataFrame:
             "raw": [wording.raw(r["value"]) for r in rows],
             "message": [wording.message(rule, r) for r in rows],
             "period_date": df["period"] + "-01"}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=reconcile.ISSUE_FINDING_COLUMNS)
+    if not frames:
+        return pd.DataFrame(columns=reconcile.ISSUE_FINDING_COLUMNS)
+    return one_per_cell(pd.concat(frames, ignore_index=True))
+
+
+def one_per_cell(found: pd.DataFrame) -> pd.DataFrame:
+    """One issue per cell and month: the error-level finding first, else the first rule in
+    the rules file. A 普惠 figure above its whole is also far above its peers the first
+    time it is sent; the person fixing the sheet needs the one that says what is wrong.
+
+    >>> f = pd.DataFrame({"rule": ["check_first_outlier", "check_part_whole"],
+    ...     "severity": ["warning", "error"], "source": ["c#S!C7"] * 2, "file": ["c"] * 2,
+    ...     "period_date": ["2024-03-01"] * 2})
+    >>> one_per_cell(f).rule.tolist()
+    ['check_part_whole']
+    """
+    order = found.assign(_rank=(found["severity"] != "error").astype(int))
+    order = order.sort_values("_rank", kind="stable")
+    return (order.drop_duplicates(["source", "file", "period_date"]).sort_index()
+            .drop(columns="_rank"))
 
 
 def _domains(con) -> list[str]:
@@ -137,6 +155,31 @@ class CheckRun:
     def exit_code(self) -> int:
         """1 when some error-level check is open, else 0."""
         return 1 if self.errors else 0
+
+    def lines(self, store_path, period: str | None, rules_file) -> list[str]:
+        """What ``civicstats check`` prints: one line per check, then the totals."""
+        from civicstats.messages import _, current, say
+
+        if self.empty:
+            return [say("the store {store} holds no records yet; run `civicstats ingest "
+                        "data/raw` first", store=store_path)]
+        lang = current()
+        scope = say("every month") if period is None else period
+        out = [say("plausibility checks of {scope} in {store}", scope=scope, store=store_path)]
+        for rule in self.rules:
+            errors, warnings = self.open.get(rule.id, (0, 0))
+            title = rule.title.get(lang, rule.id)
+            if not rule.enabled:
+                out.append(say("{rule}  {title}: not run (enabled = false)", rule=rule.id,
+                               title=title))
+                continue
+            out.append(say("{rule}  {title} ({severity}): {open} open", rule=rule.id,
+                           title=title, severity=_(rule.severity), open=errors + warnings))
+        out.append(say("{errors} errors and {warnings} warnings open; this run opened {opened} "
+                       "and closed {closed}; checks file {path}", errors=self.errors,
+                       warnings=self.warnings, opened=self.changes.get("opened", 0),
+                       closed=self.changes.get("closed", 0), path=rules_file))
+        return out
 
 
 def check_store(*, store=None, period: str | None = None, rules=None) -> CheckRun:
