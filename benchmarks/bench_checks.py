@@ -32,7 +32,7 @@ from bench_store import best_of  # noqa: E402 - (wall, cpu) of the fastest run, 
 from civicstats import checks, vocab  # noqa: E402
 from civicstats import store as st  # noqa: E402
 from civicstats.checks.run import _dates, _domains  # noqa: E402
-from civicstats.checks.sql import query  # noqa: E402
+from civicstats.checks.sql import finish, months, query  # noqa: E402
 
 OUT = HERE / "out"
 KEY = ["area", "grp", "measure"]
@@ -116,13 +116,11 @@ def synthetic_store(path: Path, areas: int = 3000, months: int = 24) -> int:
 
 def sql_findings(con) -> pd.DataFrame:
     """What civicstats's SQL finds, every rule, every domain and month (without messages)."""
-    frames = []
+    frames, domains = [], _domains(con)
+    scope = {"domains": domains, "months": months(_dates(con, domains, None))}
     for rule in [r for r in checks.load_rules() if r.enabled]:
         sql, params = query(rule)
-        for domain in _domains(con):
-            df = con.execute(sql, {**params, "domain": domain,
-                                   "periods": _dates(con, domain, None)}).df()
-            frames.append(df.assign(rule=rule.id))
+        frames.append(finish(con, con.execute(sql, {**params, **scope}).df()).assign(rule=rule.id))
     return _normal(pd.concat(frames, ignore_index=True))
 
 
@@ -180,7 +178,7 @@ def _pd_history(cur, rules):
     spike, first = rules["check_spike"], rules["check_first_outlier"]
     d, g = _by_key(cur)
     shifted = g.value.shift()
-    d = d.assign(prev_value=shifted, prev_source=g.source.shift(), before=g.cumcount(),
+    d = d.assign(prev_value=shifted, prev_source=g.source.shift(),
                  median=shifted.groupby([d[c] for c in ["domain", *KEY]], sort=False)
                  .rolling(spike["months"], min_periods=1).median().reset_index(level=list(range(4)), drop=True),
                  months=g.cumcount().clip(upper=spike["months"]))
@@ -194,7 +192,7 @@ def _pd_history(cur, rules):
     s = s.assign(other_source=s.prev_source, rule="check_spike",
                  variant=["message" if m >= spike["min_months"] else "message_few_months"
                           for m in s.months])
-    f = d[(d.before == 0) & (d.peers >= first["min_peers"]) & (d.peer_median > 0)
+    f = d[(d.period == g.period.transform("min")) & (d.peers >= first["min_peers"]) & (d.peer_median > 0)
           & (d.value > first["factor"] * d.peer_median)]
     return [s, f.assign(other_source=None, variant="message", rule="check_first_outlier")]
 

@@ -1,6 +1,6 @@
 """Bring the store's open ``check_`` issues in line with a fresh set of findings.
 
-An issue is identified by (rule, period, source, file). For the domain and months checked:
+An issue is identified by (rule, period, source, file). For the domains and months checked:
 a finding with an open issue keeps it (its message, value and severity refreshed, so a
 changed comparison figure reads right); a finding without one opens an issue; an open issue
 without a finding is closed (``closed_at``, ``closed_by_ingest``). An issue that the same
@@ -16,11 +16,11 @@ from datetime import datetime
 
 import pandas as pd
 
-ISSUE_FINDING_COLUMNS = ["rule", "severity", "source", "file", "sha256", "ingest_id", "raw",
-                         "message", "period_date"]
+ISSUE_FINDING_COLUMNS = ["domain", "rule", "severity", "source", "file", "sha256",
+                         "ingest_id", "raw", "message", "period_date"]
 
-# open check issues of the domain and months checked, and those this ingest just closed
-_MANAGED = """{t}.rule LIKE 'check\\_%' ESCAPE '\\' AND {t}.domain = $domain
+# open check issues of the domains and months checked, and those this ingest just closed
+_MANAGED = """{t}.rule LIKE 'check\\_%' ESCAPE '\\' AND list_contains($domains::VARCHAR[], {t}.domain)
     AND list_contains($periods::DATE[], {t}.period)
     AND ({t}.closed_at IS NULL OR ($ingest IS NOT NULL AND {t}.closed_by_ingest = $ingest))"""
 
@@ -28,24 +28,25 @@ _SAME = """{t}.rule = f.rule AND {t}.period = f.period_date::DATE AND {t}.source
     AND {t}.file = f.file"""
 
 
-def apply(con, findings: pd.DataFrame, *, domain: str, periods: list[str], now: datetime,
+def apply(con, findings: pd.DataFrame, *, domains: list[str], periods: list[str], now: datetime,
           ingest_id: int | None) -> dict[str, int]:
     """Open, keep and close issues so that the open ones are exactly ``findings``.
 
-    ``periods`` are the months checked (``YYYY-MM-01``); returns how many issues were
-    opened, kept and closed.
+    ``domains`` and ``periods`` (``YYYY-MM-01``) are what was checked; returns how many
+    issues were opened, kept and closed.
 
     >>> import duckdb
     >>> from civicstats import store
     >>> con = duckdb.connect(); _ = con.execute(store.SCHEMA)
-    >>> f = pd.DataFrame([{"rule": "check_drop", "severity": "warning", "source": "a.xlsx#S!B5",
-    ...     "file": "a.xlsx", "sha256": "s", "ingest_id": 1, "raw": "2", "message": "fell",
+    >>> f = pd.DataFrame([{"domain": "partners", "rule": "check_drop", "severity": "warning",
+    ...     "source": "a.xlsx#S!B5", "file": "a.xlsx", "sha256": "s", "ingest_id": 1, "raw": "2", "message": "fell",
     ...     "period_date": "2024-03-01"}])
-    >>> kw = dict(domain="partners", periods=["2024-03-01"], now=datetime(2024, 4, 1), ingest_id=1)
+    >>> kw = dict(domains=["partners"], periods=["2024-03-01"], now=datetime(2024, 4, 1),
+    ...           ingest_id=1)
     >>> apply(con, f, **kw), apply(con, f, **kw), apply(con, f.iloc[:0], **kw)
     ({'opened': 1, 'kept': 0, 'closed': 0}, {'opened': 0, 'kept': 1, 'closed': 0}, {'opened': 0, 'kept': 0, 'closed': 1})
     """
-    params = {"domain": domain, "periods": periods, "now": now, "ingest": ingest_id}
+    params = {"domains": domains, "periods": periods, "now": now, "ingest": ingest_id}
     frame = findings.reindex(columns=ISSUE_FINDING_COLUMNS).drop_duplicates(
         ["rule", "period_date", "source", "file"])
     frame = frame.astype({"ingest_id": "int64", "period_date": "str"})
@@ -63,7 +64,7 @@ def apply(con, findings: pd.DataFrame, *, domain: str, periods: list[str], now: 
             params)
         opened = _count(con, f"""
             INSERT INTO issues
-            SELECT f.source, f.severity, f.rule, f.raw, f.message, $domain,
+            SELECT f.source, f.severity, f.rule, f.raw, f.message, f.domain,
                    f.period_date::DATE, f.file, f.sha256, f.ingest_id, $now, NULL, NULL
             FROM _check_findings f WHERE NOT EXISTS (
                 SELECT 1 FROM issues i WHERE i.closed_at IS NULL AND {_SAME.format(t="i")})""",

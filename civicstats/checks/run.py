@@ -18,7 +18,7 @@ import pandas as pd
 
 from civicstats.checks import reconcile, wording
 from civicstats.checks.rules import load_rules
-from civicstats.checks.sql import query
+from civicstats.checks.sql import finish, months, query
 from civicstats.errors import UsageError
 
 
@@ -40,14 +40,13 @@ def rerun(con, domain: str | None = None, periods=None, now: datetime | None = N
 
     now = now or _now()
     rule_list = [r for r in load_rules(rules) if r.enabled]
-    totals = Counter(opened=0, kept=0, closed=0)
-    for d in [domain] if domain else _domains(con):
-        dates = _dates(con, d, periods)
-        if dates:
-            found = findings(con, d, dates, rule_list)
-            totals.update(reconcile.apply(con, found, domain=d, periods=dates, now=now,
-                                          ingest_id=ingest_id))
-    return dict(totals)
+    domains = [domain] if domain else _domains(con)
+    dates = _dates(con, domains, periods)
+    if not domains or not dates:
+        return {"opened": 0, "kept": 0, "closed": 0}
+    found = findings(con, domains, dates, rule_list)
+    return reconcile.apply(con, found, domains=domains, periods=dates, now=now,
+                           ingest_id=ingest_id)
 
 
 def after_load(con, ingest_id: int, now: datetime | None = None, *, rules=None) -> dict[str, int]:
@@ -61,22 +60,24 @@ def after_load(con, ingest_id: int, now: datetime | None = None, *, rules=None) 
         GROUP BY domain""", {"id": ingest_id}).fetchall()
     totals = Counter(opened=0, kept=0, closed=0)
     for domain, first in touched:
-        later = [d for d in _dates(con, domain, None) if d >= str(first)]
+        later = [d for d in _dates(con, [domain], None) if d >= str(first)]
         totals.update(rerun(con, domain, later, now, ingest_id, rules=rules))
     return dict(totals)
 
 
-def findings(con, domain: str, dates: list[str], rules) -> pd.DataFrame:
-    """Every rule's findings for one domain and months, as issue rows with their messages."""
+def findings(con, domains: list[str], dates: list[str], rules) -> pd.DataFrame:
+    """Every rule's findings for some domains and months, as issue rows with messages."""
     frames = []
     for rule in rules:
         sql, params = query(rule)
-        df = con.execute(sql, {**params, "domain": domain, "periods": dates}).df()
+        df = finish(con, con.execute(sql, {**params, "domains": domains,
+                                           "months": months(dates)}).df())
         if df.empty:
             continue
         rows = df.astype(object).where(df.notna(), None).to_dict("records")
         frames.append(pd.DataFrame({
-            "rule": rule.id, "severity": rule.severity, "source": df["source"],
+            "domain": df["domain"], "rule": rule.id, "severity": rule.severity,
+            "source": df["source"],
             "file": df["file"], "sha256": df["sha256"], "ingest_id": df["ingest_id"],
             "raw": [wording.raw(r["value"]) for r in rows],
             "message": [wording.message(rule, r) for r in rows],
@@ -109,15 +110,15 @@ def _domains(con) -> list[str]:
         "WHERE rule LIKE 'check%' AND domain IS NOT NULL ORDER BY 1").fetchall()]
 
 
-def _dates(con, domain: str, periods) -> list[str]:
-    """The months to check as ``YYYY-MM-01``: ``periods``, else every month of the domain
+def _dates(con, domains: list[str], periods) -> list[str]:
+    """The months to check as ``YYYY-MM-01``: ``periods``, else every month of the domains
     (with records, or with check issues that may have to close)."""
     if periods is not None:
         return [_month_start(p) for p in ([periods] if isinstance(periods, str) else periods)]
     return [str(r[0]) for r in con.execute(
-        "SELECT DISTINCT period FROM records WHERE domain = $d UNION SELECT DISTINCT period "
-        "FROM issues WHERE domain = $d AND rule LIKE 'check%' AND period IS NOT NULL "
-        "ORDER BY 1", {"d": domain}).fetchall()]
+        "SELECT DISTINCT period FROM records WHERE list_contains($d, domain) UNION "
+        "SELECT DISTINCT period FROM issues WHERE list_contains($d, domain) "
+        "AND rule LIKE 'check%' AND period IS NOT NULL ORDER BY 1", {"d": domains}).fetchall()]
 
 
 def _month_start(period) -> str:
