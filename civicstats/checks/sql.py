@@ -176,17 +176,17 @@ def _peers(candidates: str) -> str:
 
 
 def spike(rule: Rule) -> tuple[str, dict]:
-    """Above ``factor`` times the median of at least ``min_months`` previous months (up to
-    ``months``); with fewer, above ``factor`` times the latest one and the peers' median."""
+    """Above ``factor`` times the median of the key's previous ``months`` reports, at least
+    ``min_months`` of them; with fewer, above ``factor`` times the latest report and the
+    peers' median."""
     months = int(rule["months"])  # a frame bound must be a literal
     sql = _query(f"""{CURRENT},
-    h AS (SELECT c.*, median(value) OVER prev AS median, count(value) OVER prev AS months,
+    h AS (SELECT c.*, median(value) OVER back AS median, count(value) OVER back AS months,
                  lag(value) OVER w AS prev_value, lag(rid) OVER w AS prev_rid
           FROM cur c
-          WINDOW w AS (PARTITION BY k ORDER BY period),
-                 prev AS (w ROWS BETWEEN {months} PRECEDING AND 1 PRECEDING)),
-    jump AS (SELECT * FROM h WHERE {IN_SCOPE.format(c="h")} AND value >= $min_value
-             AND months >= 1),
+          WINDOW w AS (PARTITION BY k ORDER BY mo),
+                 back AS (w ROWS BETWEEN {months} PRECEDING AND 1 PRECEDING)),
+    jump AS (SELECT * FROM h WHERE checked AND value >= $min_value AND months >= 1),
     few AS (SELECT * FROM jump WHERE months < $min_months AND value > $factor * prev_value),
     {_peers("few")}""", f"""
     SELECT {_finding("s.rid", "s.prev_rid", median="s.median", months="s.months",
@@ -244,17 +244,19 @@ def missing(rule: Rule) -> tuple[str, dict]:
     """
     rowkey = "regexp_replace({c}, '\\$?[A-Za-z]+\\$?([0-9]+)$', '\\1')"
     sql = _query(f"""{CURRENT},
-    gone AS (SELECT c.*, c.mo + 1 AS next_mo FROM cur c
+    h AS (SELECT c.*, lead(mo) OVER (PARTITION BY k ORDER BY mo) AS next FROM cur c
+          WHERE NOT list_contains($skip::VARCHAR[], c.measure)),
+    -- no report the month after; of a key sent twice in a month, the last one speaks
+    gone AS (SELECT h.*, h.mo + 1 AS next_mo FROM h
              SEMI JOIN (SELECT DISTINCT domain, mo FROM cur) m
-                  ON m.domain = c.domain AND m.mo = c.mo + 1
-             WHERE NOT list_contains($skip::VARCHAR[], c.measure)
-               AND list_contains($months::INT[], c.mo + 1)
-               AND NOT EXISTS (SELECT 1 FROM cur n WHERE n.k = c.k AND n.mo = c.mo + 1)),
-    unread AS (SELECT DISTINCT c.row FROM cur c JOIN records r ON r.rowid = c.rid
-               JOIN issues i ON i.closed_at IS NULL AND i.rule NOT LIKE 'check%'
-                    AND i.file = r.file
-                    AND {rowkey.format(c="i.source")} = {rowkey.format(c="r.source")}
-               WHERE {IN_SCOPE.format(c="c")})""", f"""
+                  ON m.domain = h.domain AND m.mo = h.mo + 1
+             WHERE list_contains($months::INT[], h.mo + 1)
+               AND h.next IS DISTINCT FROM h.mo + 1 AND h.next IS DISTINCT FROM h.mo),
+    unread AS (SELECT DISTINCT hash(hash(r.domain, r.area, r."group"), {MONTHS.format(c="r.period")})
+                      AS row
+               FROM issues i JOIN records r ON r.file = i.file
+               WHERE i.closed_at IS NULL AND i.rule NOT LIKE 'check%' AND r.superseded_at IS NULL
+                 AND {rowkey.format(c="i.source")} = {rowkey.format(c="r.source")})""", f"""
     SELECT {_finding("g.rid", "g.rid", period="make_date(g.next_mo // 12, g.next_mo % 12 + 1, 1)",
                      shown="false")}
     FROM gone g WHERE hash(g.who, g.next_mo) NOT IN (SELECT row FROM unread)""")

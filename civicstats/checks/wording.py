@@ -21,6 +21,7 @@ sheet, ``Sheet2!B7`` in the same file, the whole ``file#sheet!cell`` elsewhere).
 from __future__ import annotations
 
 import math
+from functools import cache
 
 from civicstats import messages
 from civicstats.checks.rules import Rule
@@ -102,9 +103,16 @@ def label(measure: str | None, lang: str) -> str:
         return ""
     if lang == "en":
         return measure.replace("_", " ")
+    return _labels().get(measure, measure)
+
+
+@cache
+def _labels() -> dict[str, str]:
+    """Measure id -> Chinese label, read once (a message is written per finding)."""
     from civicstats import vocab
 
-    return vocab.label(measure)
+    df = vocab.measures()
+    return dict(zip(df["measure"], df["label"], strict=True))
 
 
 def who(area: str, group: str, lang: str) -> str:
