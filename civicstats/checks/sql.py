@@ -52,10 +52,15 @@ CURRENT = """cur AS (
 IN_SCOPE = "{c}.checked"
 MONTHS = "(year({c}) * 12 + month({c}) - 1)::INT"  # months since year 0: next month is +1
 
-# the texts of the records that findings name, fetched by rowid once the (few) findings are
-# known: joining them inside each query made DuckDB hash the whole records table
-TEXTS = """SELECT rowid AS rid, domain, area, "group" AS grp, measure, value, source, file, sha256,
-       ingest_id FROM records WHERE rowid = ANY($rids::BIGINT[])"""
+# the findings with the texts of the records they name, fetched by rowid once the (few)
+# findings are known: joining records inside each query made DuckDB hash the whole table
+_FINISH = """WITH t AS (SELECT rowid AS rid, * FROM records WHERE rowid = ANY($rids::BIGINT[]))
+SELECT r.domain, strftime(f.period, '%Y-%m') AS period, r.area, r."group" AS grp,
+       r.measure, CASE WHEN f.shown THEN r.value END AS value, r.source, r.file, r.sha256,
+       r.ingest_id, o.measure AS other_measure, o.value AS other_value,
+       o.source AS other_source, f.median, f.months, f.peers, f.peer_median, f.variant
+FROM _check_found f JOIN t r ON r.rid = f.rid LEFT JOIN t o ON o.rid = f.other_rid
+ORDER BY r.domain, f.period, r.ingest_id, r.source"""
 
 
 def _finding(rid: str, other: str = "NULL", *, period: str | None = None, shown: str = "true",
@@ -80,22 +85,12 @@ def _query(ctes: str, body: str) -> str:
 def finish(con, found: pd.DataFrame) -> pd.DataFrame:
     """Findings as :data:`FINDING_COLUMNS`: the records' texts joined on by rowid, the
     month as YYYY-MM, the value left out where nothing was sent (``shown``)."""
-    if found.empty:
-        return pd.DataFrame(columns=FINDING_COLUMNS)
     rids = pd.concat([found["rid"], found["other_rid"]]).dropna().astype("int64").unique()
-    texts = con.execute(TEXTS, {"rids": rids.tolist()}).df().set_index("rid")
-    own = texts.reindex(found["rid"].to_numpy())
-    other = texts.reindex(found["other_rid"].fillna(-1).astype("int64").to_numpy())
-    out = pd.DataFrame({c: own[c].to_numpy() for c in FINDING_COLUMNS[:10] if c in own})
-    out["period"] = pd.to_datetime(found["period"]).dt.strftime("%Y-%m").to_numpy()
-    out["value"] = out["value"].where(found["shown"].to_numpy())
-    for col in ("measure", "value", "source"):
-        out[f"other_{col}"] = other[col].to_numpy()
-    for col in ("median", "months", "peers", "peer_median", "variant"):
-        out[col] = found[col].to_numpy()
-    sort = out.assign(_order=range(len(out))).sort_values(
-        ["domain", "period", "ingest_id", "source"], kind="stable")
-    return sort.drop(columns="_order").reset_index(drop=True)[FINDING_COLUMNS]
+    con.register("_check_found", found)
+    try:
+        return con.execute(_FINISH, {"rids": rids.tolist()}).df()
+    finally:
+        con.unregister("_check_found")
 
 
 def _pairs(pairs: list[tuple[str, str]], condition: str) -> tuple[str, dict]:
