@@ -441,3 +441,21 @@ def test_every_rule_has_a_title_and_messages_in_both_languages(lang):
         assert rule.title[lang] and rule.severity in ("error", "warning")
         for variant in rule.messages:
             assert rule.template(variant, lang)
+
+
+# -- the blind scenarios (tests/checks_corpus, written from the rules without the code) ---------
+
+CORPUS = ROOT / "tests" / "checks_corpus"
+SCENARIOS = sorted(p for p in CORPUS.glob("s[0-9]*_*") if p.is_dir())
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.name for p in SCENARIOS])
+def test_the_blind_scenarios_raise_exactly_the_checks_a_statistician_expects(scenario):
+    returns = sorted((p for p in scenario.iterdir() if p.suffix in (".xlsx", ".csv", ".xls")
+                      and p.name != "expected_checks.csv"), key=lambda p: p.name)
+    for path in returns:  # one at a time, in file-name order, as the scenario says
+        ingest(path)
+    got = sorted((Path(r.file).name, r.source.partition("#")[2], r.rule)
+                 for r in check_issues().itertuples())
+    want = pd.read_csv(scenario / "expected_checks.csv", dtype=str)
+    assert got == sorted(want.itertuples(index=False, name=None))
