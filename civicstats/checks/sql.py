@@ -125,10 +125,14 @@ def drop(rule: Rule) -> tuple[str, dict]:
     Yearly measures are not compared across the new year (January against December).
     """
     sql = _query(f"""{CURRENT},
+    -- a fall needs a figure in the months checked below (1 - share) of the series' highest
+    falling AS (SELECT k FROM cur WHERE list_contains($measures::VARCHAR[], measure)
+                GROUP BY k HAVING max(value) >= $min_previous
+                              AND min(value) FILTER (checked) < max(value) * (1 - $share)),
     h AS (SELECT c.*, lag(value) OVER w AS prev_value, lag(rid) OVER w AS prev_rid,
                  lag(mo) OVER w AS prev_mo
-          FROM cur c WHERE list_contains($measures::VARCHAR[], measure)
-          WINDOW w AS (PARTITION BY k ORDER BY period))""",
+          FROM cur c SEMI JOIN falling USING (k)
+          WINDOW w AS (PARTITION BY k ORDER BY mo))""",
                  f"""SELECT {_finding("h.rid", "h.prev_rid")} FROM h
     WHERE {IN_SCOPE.format(c="h")} AND h.prev_mo = h.mo - 1
       AND h.prev_value >= $min_previous AND h.value < h.prev_value * (1 - $share)
@@ -176,9 +180,14 @@ def spike(rule: Rule) -> tuple[str, dict]:
     peers' median."""
     months = int(rule["months"])  # a frame bound must be a literal
     sql = _query(f"""{CURRENT},
+    -- a jump needs a figure in the months checked above `factor` times the series' lowest:
+    -- only those series (a few, in normal months) go through the windows below
+    moving AS (SELECT k FROM cur GROUP BY k
+               HAVING max(value) FILTER (checked) >= $min_value
+                  AND max(value) FILTER (checked) > $factor * min(value)),
     h AS (SELECT c.*, median(value) OVER back AS median, count(value) OVER back AS months,
                  lag(value) OVER w AS prev_value, lag(rid) OVER w AS prev_rid
-          FROM cur c
+          FROM cur c SEMI JOIN moving USING (k)
           WINDOW w AS (PARTITION BY k ORDER BY mo),
                  back AS (w ROWS BETWEEN {months} PRECEDING AND 1 PRECEDING)),
     jump AS (SELECT * FROM h WHERE checked AND value >= $min_value AND months >= 1),
