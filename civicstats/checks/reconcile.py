@@ -53,10 +53,17 @@ def apply(con, findings: pd.DataFrame, *, domains: list[str], periods: list[str]
     con.register("_check_findings", frame)
     try:
         kept = _count(con, f"""
+            SELECT count(*) FROM issues i JOIN _check_findings f
+            ON {_MANAGED.format(t="i")} AND {_SAME.format(t="i")}""", params)
+        # rewrite only what changed: a reopened issue, a new comparison figure or wording
+        _count(con, f"""
             UPDATE issues i SET closed_at = NULL, closed_by_ingest = NULL,
                    severity = f.severity, raw = f.raw, message = f.message, sha256 = f.sha256
             FROM _check_findings f
-            WHERE {_MANAGED.format(t="i")} AND {_SAME.format(t="i")}""", params)
+            WHERE {_MANAGED.format(t="i")} AND {_SAME.format(t="i")}
+              AND (i.closed_at IS NOT NULL OR i.message IS DISTINCT FROM f.message
+                   OR i.severity IS DISTINCT FROM f.severity OR i.raw IS DISTINCT FROM f.raw
+                   OR i.sha256 IS DISTINCT FROM f.sha256)""", params)
         closed = _count(con, f"""
             UPDATE issues SET closed_at = $now, closed_by_ingest = $ingest
             WHERE {_MANAGED.format(t="issues")} AND issues.closed_at IS NULL AND NOT EXISTS (
@@ -75,6 +82,6 @@ def apply(con, findings: pd.DataFrame, *, domains: list[str], periods: list[str]
 
 
 def _count(con, sql: str, params: dict) -> int:
-    """Run an UPDATE or INSERT with the ``params`` it names (DuckDB refuses extras); rows done."""
+    """Run a count, UPDATE or INSERT with the ``params`` it names (DuckDB refuses extras)."""
     return int(con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
                .fetchall()[0][0])
