@@ -84,7 +84,7 @@ def synthetic_store(path: Path, n: int) -> None:
     con.execute("CREATE TEMP TABLE a AS SELECT * FROM (VALUES "
                 + ", ".join(f"({i}, '{a}')" for i, a in enumerate(areas)) + ") t(i, area)")
     con.execute(f"""
-        INSERT INTO records
+        INSERT INTO records (domain, area, "group", period, measure, value, qualifier, source, file, sha256, ingest_id, ingested_at, superseded_at, superseded_by, superseded_by_ingest)
         SELECT m.domain, a.area, '', DATE '2015-01-01' + to_months(CAST((r // 390) % 100 AS INT)),
                m.measure, round(random() * 500), 'exact',
                'f' || (r // 390) || '.xlsx#S!B' || (r % 390), 'data/raw/f' || (r // 390) || '.xlsx',

@@ -773,6 +773,9 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
         con.execute("INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [ingest_id, meta.file, meta.sha256, meta.size, now, meta.domain, len(rec),
                      len(iss), errors, outcome, ""])
+        from civicstats import checks  # plausibility checks of what this file changed (审核)
+
+        checks.after_load(con, ingest_id, now)
         if os.environ.get(ENV_TEST_SLEEP):  # test-only: a window to kill us mid-file
             _test_sleep(meta.file)
         con.execute("COMMIT")

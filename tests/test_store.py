@@ -117,9 +117,11 @@ def test_issues_of_a_replaced_file_version_are_closed_and_other_files_issues_sta
         issues([("B3", "warning", "unknown_area")], "b.xlsx"))
     put("a.xlsx", "v2", records([("天悦社区", "2023-09", "resident_partners", 21)]))
     open_ = st.issues()
+    open_ = open_[~open_.rule.str.startswith("check_")]  # 工人路 missing in 09 is a check of its own
     assert open_[["file", "rule"]].values.tolist() == [["b.xlsx", "unknown_area"]]
     con = duckdb.connect(str(config.store_path()), read_only=True)
-    assert con.execute("SELECT count(*) FROM issues WHERE closed_at IS NOT NULL").fetchall() == [(1,)]
+    assert con.execute("SELECT count(*) FROM issues WHERE closed_at IS NOT NULL "
+                       "AND rule NOT LIKE 'check%'").fetchall() == [(1,)]
     con.close()
 
 
