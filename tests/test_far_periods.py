@@ -32,7 +32,7 @@ def test_a_mistyped_year_is_a_bad_period_error_and_never_the_latest_month(tmp_pa
     assert (bad.rule, bad.severity, bad.raw) == ("bad_period", "error", "2013-10")
     assert bad.source == f"{typo.name}#Sheet1!B3"
     assert "月份 2013-10 与库中其他月份（2023-05 至 2023-10）相差 10 年，请核对年份" in bad.message
-    assert "rejected 1 cells, ingested 0 records" in capsys.readouterr().out
+    assert "1 个单元格未通过，已入库 0 条记录" in capsys.readouterr().out
 
 
 def test_the_first_file_of_a_new_store_is_judged_against_the_rest_of_its_batch(tmp_path):

@@ -83,7 +83,7 @@ def test_the_report_command_exits_2_for_bad_parameters_without_starting_a_kernel
     # an unknown area and a known area that did not report: both refused before any kernel
     with pytest.raises(UsageError, match="火星社区"):
         run(notebooks=nbs, raw=raw, areas="火星社区")
-    with pytest.raises(UsageError, match="no records"):
+    with pytest.raises(UsageError, match="没有数据"):
         run(notebooks=nbs, raw=raw, areas="赭东村")
     assert not (reports_root() / "2023-09").exists()
     assert not list(reports_root().glob(".*tmp*"))  # nothing was rendered

@@ -339,7 +339,7 @@ def test_a_hanging_cell_is_stopped_by_the_timeout_and_the_rest_of_the_run_comple
                            cwd=tmp_path, log=tmp_path / "log.txt", timeout=240)
     took = time.perf_counter() - t0
     assert code == 1, out
-    assert "FAILED hangs" in out and "timed out after 4 s" in out
+    assert "失败 hangs" in out and "timed out after 4 s" in out
     assert took < 200  # bounded: the 600 s sleep was stopped
     folder = reports / "2023-09"
     for name in ("a_first", "z_last"):
