@@ -124,8 +124,6 @@ def test_every_page_opens_in_chromium_with_its_images_and_headings_and_no_sidewa
 
 
 @needs_browser
-@pytest.mark.xfail(strict=True, reason="nbconvert's lab template links require.js and MathJax "
-                   "from a CDN; civicstats.report.kernels.to_html should leave them out")
 def test_no_page_loads_anything_from_the_network(month):
     _, folder, _ = month
     outside = {}

@@ -50,6 +50,20 @@ def for_readers(nb):
     return nb
 
 
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
+
+
+def without_scripts(page: str) -> str:
+    """The page without its scripts: a report is read, not run, and nbconvert's template
+    would load require.js, MathJax and mermaid from a CDN that an office reader (or a
+    machine without network) cannot reach, with console errors as the result.
+
+    >>> without_scripts('<head><script src="https://cdn/x.js"> </script></head><p>本月</p>')
+    '<head></head><p>本月</p>'
+    """
+    return _SCRIPT.sub("", page)
+
+
 _HTML_LANG = re.compile(r"<html([^>]*?)\slang=\"[^\"]*\"")
 
 
