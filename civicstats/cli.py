@@ -70,7 +70,9 @@ STORE_OPTION = click.option(
 @STORE_OPTION
 @click.option("--domain", type=click.Choice(["partners", "childcare", "volunteers"]),
               default=None, help="The domain of every file (default: inferred per file).")
-def ingest_cmd(paths, store, domain):
+@click.option("--cluster", default=None, metavar="local:N|tcp://HOST:PORT",
+              help="Clean the files on a Dask cluster; they are still loaded here, in order.")
+def ingest_cmd(paths, store, domain, cluster):
     """Clean files (or folders, recursively) and load them into the store, idempotently.
 
     Prints one line per file found: ingested N records, unchanged (same content already
@@ -84,7 +86,7 @@ def ingest_cmd(paths, store, domain):
     from civicstats import config
     from civicstats import store as st
 
-    outcomes = st.ingest(list(paths), store=store, domain=domain,
+    outcomes = st.ingest(list(paths), store=store, domain=domain, cluster=cluster,
                          progress=lambda o: click.echo(o.line()))
     counts = {k: sum(o.outcome == k for o in outcomes)
               for k in ("ok", "rejected-cells", "unchanged", "failed", "skipped")}

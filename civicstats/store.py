@@ -876,14 +876,16 @@ def files_in(paths: Iterable) -> list[Path]:
 
 def ingest(paths, *, store=None, domain: str | None = None,
            progress: Callable[[IngestOutcome], None] | None = None,
-           timeout: float | None = None) -> list[IngestOutcome]:
+           timeout: float | None = None, cluster: str | None = None) -> list[IngestOutcome]:
     """Clean each file under ``paths`` and load it into the store, one transaction per file.
 
     Content already current (same sha256) is ``unchanged`` and not cleaned again. A file that
     cannot be opened is ``failed`` and changes nothing but its ``ingests`` row. ``progress`` is
     called with each :class:`IngestOutcome` as soon as its file is committed. Raises
     :class:`~civicstats.errors.StoreBusy` when another process keeps the store longer than
-    ``timeout`` seconds (default $CIVICSTATS_STORE_TIMEOUT or 30).
+    ``timeout`` seconds (default $CIVICSTATS_STORE_TIMEOUT or 30). ``cluster`` (``local:N``,
+    ``tcp://HOST:PORT``) cleans the files on Dask workers (:mod:`civicstats.ingest_cluster`);
+    loading stays here, in file order, exactly as without it.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -917,18 +919,44 @@ def ingest(paths, *, store=None, domain: str | None = None,
                 progress(out)
 
         waiting = _Waiting(con, emit)
-        for found_file in found:
-            path = found_file.path
-            if not found_file.spreadsheet:
-                out = _skipped(path, say("not a spreadsheet ({kind})", kind=_(found_file.kind)))
-            else:
-                out = _ingest_one(con, path, domain, current, last,
-                                  withdrawn={} if path in named else gone)
-            waiting.add(out, current, last)
+        with _cleaner(cluster, found, current, gone, named, domain) as cleaner:
+            for found_file in found:
+                path = found_file.path
+                if not found_file.spreadsheet:
+                    out = _skipped(path, say("not a spreadsheet ({kind})", kind=_(found_file.kind)))
+                else:
+                    out = _ingest_one(con, path, domain, current, last,
+                                      withdrawn={} if path in named else gone, cleaner=cleaner)
+                waiting.add(out, current, last)
         waiting.add(None, current, last, final=True)
     finally:
         con.close()
     return outcomes
+
+
+@contextlib.contextmanager
+def _cleaner(cluster, found, current: set, gone: dict, named: set, domain):
+    """The function that cleans a file: here, or on a cluster for the files that need it
+    (spreadsheets whose content is neither loaded already nor withdrawn)."""
+    if not cluster:
+        yield None
+        return
+    from civicstats.cluster import connect
+    from civicstats.ingest_cluster import Prefetched
+
+    todo = []
+    for f in found:
+        with contextlib.suppress(OSError):
+            if f.spreadsheet and f.path.is_file():
+                sha = file_sha256(f.path)
+                if sha not in current and (f.path in named or sha not in gone):
+                    todo.append(f.path)
+    with connect(cluster) as client:
+        pre = Prefetched(client, todo, domain)
+        try:
+            yield pre.clean
+        finally:
+            pre.cancel()
 
 
 def _skipped(path: Path, why: str) -> IngestOutcome:
@@ -937,7 +965,7 @@ def _skipped(path: Path, why: str) -> IngestOutcome:
 
 
 def _ingest_one(con, path: Path, domain, current: set, last: dict,
-                withdrawn: dict | None = None) -> IngestOutcome | _Cleaned:
+                withdrawn: dict | None = None, cleaner=None) -> IngestOutcome | _Cleaned:
     """Hash one file; clean and load it unless its content is already current, or withdrawn
     (``withdrawn``: sha256 -> when, for files found in a folder rather than named)."""
     fid = _file_id(path) if path.exists() else path.as_posix()
@@ -961,9 +989,10 @@ def _ingest_one(con, path: Path, domain, current: set, last: dict,
         _record_other(con, meta, "unchanged", _("same content as a file already loaded"), last)
         return IngestOutcome(fid, "unchanged", domain=domain)
     try:
-        from civicstats.clean import clean
+        if cleaner is None:
+            from civicstats.clean import clean as cleaner
 
-        result = clean(path, domain)
+        result = cleaner(path, domain)
     except FileUnreadable as exc:
         msg = str(exc)
         _record_other(con, meta, "failed", msg, last)

@@ -71,3 +71,28 @@ def test_a_worker_killed_mid_run_has_its_notebook_run_again_elsewhere(tmp_path, 
 def test_a_cluster_that_is_not_one_is_a_usage_error_before_anything_runs(tmp_path, raw):  # noqa: F811
     with pytest.raises(UsageError, match="local:N"):
         run(notebooks=notebooks(tmp_path), raw=raw, cluster="local")
+
+
+def test_ingest_on_a_cluster_loads_what_a_local_ingest_loads(tmp_path):
+    import shutil
+
+    from civicstats import store as st
+    from civicstats.cli import main
+    from tests.conftest import ROOT
+
+    raw = tmp_path / "raw"
+    for f in sorted((ROOT / "data" / "raw").rglob("*_2023-09*")):
+        dest = raw / f.relative_to(ROOT / "data" / "raw")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(f, dest)
+    here, there = tmp_path / "here.duckdb", tmp_path / "there.duckdb"
+    assert main(["ingest", str(raw), "--store", str(here)]) == 0
+    assert main(["ingest", str(raw), "--store", str(there), "--cluster", "local:2"]) == 0
+
+    def same(df):
+        return df.drop(columns=["ingested_at"]).sort_values(["source", "measure"]).reset_index(drop=True)
+
+    assert same(st.load(store=there)).equals(same(st.load(store=here)))
+    assert st.issues(store=there)[["source", "rule"]].equals(st.issues(store=here)[["source", "rule"]])
+    again = st.ingest([raw], store=there, cluster="local:2")  # idempotent: nothing cleaned again
+    assert {o.outcome for o in again} <= {"unchanged", "skipped"}

@@ -13,65 +13,22 @@ Workers need the store: each gets a read-only snapshot, the store file's bytes s
 once through the scheduler (``Client.scatter``), written to a temporary file on the
 worker. A worker needs civicstats installed (the same version), nothing else of ours.
 
->>> parse("local:2"), parse("tcp://10.0.0.5:8786")
-(('local', 2), ('tcp', 'tcp://10.0.0.5:8786'))
+Connecting (``local:N`` / ``tcp://…``) is :mod:`civicstats.cluster`'s, shared with
+``civicstats ingest --cluster``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import re
 import tempfile
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict
 from pathlib import Path
 
-from civicstats.errors import UsageError
-from civicstats.messages import _, say
+from civicstats.cluster import connect, parse  # noqa: F401 - the report's names for them
+from civicstats.messages import say
 from civicstats.report.results import NotebookResult
-
-_SPEC = re.compile(r"^(?:local:(?P<n>\d+)|(?P<addr>(?:tcp|tls)://[^\s]+:\d+))$")
-
-
-def parse(spec: str) -> tuple[str, int | str]:
-    """``local:N`` -> ("local", N); ``tcp://HOST:PORT`` -> ("tcp", address); else UsageError."""
-    m = _SPEC.match(str(spec or "").strip())
-    if not m or (m.group("n") is not None and int(m.group("n")) < 1):
-        raise UsageError("--cluster", say("'{spec}' is not a cluster", spec=spec),
-                         _("use local:N (N worker processes here) or tcp://HOST:8786 (a running "
-                           "Dask scheduler)"))
-    return ("local", int(m.group("n"))) if m.group("n") else ("tcp", m.group("addr"))
-
-
-@contextlib.contextmanager
-def connect(spec: str):
-    """A Dask client for ``spec``; a local cluster lives as long as the ``with`` block."""
-    kind, where = parse(spec)
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise UsageError("--cluster", _("Dask distributed is not installed"),
-                         _("pip install 'dask[distributed]'")) from None
-    if kind == "local":
-        # one thread per worker: a worker runs one notebook at a time on its warm kernel
-        with LocalCluster(n_workers=where, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
-            yield client
-        return
-    try:
-        client = Client(where, timeout="20s")
-    except OSError as exc:
-        raise UsageError("--cluster", say("no Dask scheduler answers at {address} ({why})",
-                                          address=where, why=exc),
-                         _("start one (dask scheduler, dask-jobqueue, the Kubernetes operator) "
-                           "or use local:N")) from None
-    try:
-        yield client
-    finally:
-        client.close()
-
 
 # -- the worker side ---------------------------------------------------------------------
 
