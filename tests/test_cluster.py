@@ -80,19 +80,19 @@ def test_ingest_on_a_cluster_loads_what_a_local_ingest_loads(tmp_path):
     from civicstats.cli import main
     from tests.conftest import ROOT
 
-    raw = tmp_path / "raw"
+    folder = tmp_path / "raw"
     for f in sorted((ROOT / "data" / "raw").rglob("*_2023-09*")):
-        dest = raw / f.relative_to(ROOT / "data" / "raw")
+        dest = folder / f.relative_to(ROOT / "data" / "raw")
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(f, dest)
     here, there = tmp_path / "here.duckdb", tmp_path / "there.duckdb"
-    assert main(["ingest", str(raw), "--store", str(here)]) == 0
-    assert main(["ingest", str(raw), "--store", str(there), "--cluster", "local:2"]) == 0
+    assert main(["ingest", str(folder), "--store", str(here)]) == 0
+    assert main(["ingest", str(folder), "--store", str(there), "--cluster", "local:2"]) == 0
 
     def same(df):
         return df.drop(columns=["ingested_at"]).sort_values(["source", "measure"]).reset_index(drop=True)
 
     assert same(st.load(store=there)).equals(same(st.load(store=here)))
     assert st.issues(store=there)[["source", "rule"]].equals(st.issues(store=here)[["source", "rule"]])
-    again = st.ingest([raw], store=there, cluster="local:2")  # idempotent: nothing cleaned again
+    again = st.ingest([folder], store=there, cluster="local:2")  # idempotent: nothing cleaned again
     assert {o.outcome for o in again} <= {"unchanged", "skipped"}
