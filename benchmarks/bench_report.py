@@ -8,7 +8,10 @@ Figures (each next to the plain alternative measured in the same run):
    time per notebook beyond its own cells (kernel start, injection, saving,
    HTML), against plain ``papermill.execute_notebook`` + nbconvert per notebook.
 2. the same batch with ``--jobs 2``: speed-up over ``--jobs 1``.
-3. the full monthly report of the bundled samples (latest month, every area).
+3. the full monthly report of the bundled samples (latest month, every area), forced,
+   against plain papermill + nbconvert on the same notebooks with the same parameters
+   (a new kernel each, one after another), in the same run: the issue-15 figure.
+   PDFs are off for both (``CIVICSTATS_PDF=0``): plain papermill makes none.
 4. a rerun with nothing changed, as the ``civicstats report`` command (a new
    process, as cron runs it) and in-process.
 
@@ -74,6 +77,21 @@ def plain_papermill(notebook: Path, out: Path, runs: list[dict]) -> float:
     return (time.perf_counter() - t0 - cells) / len(runs)
 
 
+def plain_month(jobs: list, out: Path) -> None:
+    """The plain way for a whole month: each notebook in a new kernel, then nbconvert."""
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    from civicstats import report
+
+    out.mkdir(parents=True, exist_ok=True)
+    exporter = HTMLExporter(exclude_input=True)
+    for i, (notebook, params) in enumerate(jobs):
+        nb = pm.execute_notebook(str(notebook), str(out / f"{i}.ipynb"), parameters=params,
+                                 kernel_name=report.KERNEL_NAME, progress_bar=False, cwd=str(out))
+        (out / f"{i}.html").write_text(exporter.from_notebook_node(nb)[0], encoding="utf-8")
+
+
 def batch(report, nbdir, raw, jobs, *, force=True):
     t0 = time.perf_counter()
     run = report.run_reports("2023-09", notebooks=nbdir, raw=raw, jobs=jobs, force=force,
@@ -102,6 +120,7 @@ def main() -> None:
     os.environ["CIVICSTATS_STORE"] = str(work / "store.duckdb")
     os.environ["CIVICSTATS_REPORTS"] = str(work / "reports")
     os.environ.pop("MPLBACKEND", None)
+    os.environ["CIVICSTATS_PDF"] = "0"  # like for like: plain papermill prints no PDF
     from civicstats import report, store
 
     print(f"bench_report: {load_line()}")
@@ -137,13 +156,26 @@ def main() -> None:
     store.ingest([ROOT / "data" / "raw"])
     print(f"ingest of the bundled samples: {time.perf_counter() - t0:.1f} s")
     month = store.periods()[-1]
+    walls = {}
     for jobs in ((2,) if args.quick else (1, 2)):
         t0 = time.perf_counter()
         run = report.run_reports(month, raw=False, jobs=jobs, force=True, progress="off")
-        wall = time.perf_counter() - t0
+        walls[jobs] = wall = time.perf_counter() - t0
         cells = sum(r.cell_seconds for r in run.results)
-        print(f"full report {month}, --jobs {jobs}: {len(run.results)} notebooks, {wall:.1f} s "
-              f"wall, {cells:.1f} s in cells, {len(run.failed)} failed")
+        n = len(run.results)
+        print(f"full report {month}, --jobs {jobs}: {n} notebooks, {wall:.1f} s wall "
+              f"({wall / n:.2f} s per notebook), {cells:.1f} s in cells -> overhead "
+              f"{(wall - cells) / n:.2f} s per notebook beyond its cells (target < 0.3), "
+              f"{len(run.failed)} failed")
+    jobs = [(Path(r.notebook), r.parameters) for r in run.results]
+    sample = jobs[:: max(1, len(jobs) // 6)] if args.quick else jobs
+    t0 = time.perf_counter()
+    plain_month(sample, work / "plain-month")
+    plain = (time.perf_counter() - t0) / len(sample) * len(jobs)
+    best = min(walls.values())
+    print(f"plain papermill + nbconvert, the same {len(jobs)} notebooks and parameters"
+          f"{f' ({len(sample)} run, scaled)' if len(sample) < len(jobs) else ''}: {plain:.1f} s "
+          f"-> civicstats {plain / best:.1f}x faster (target >= 4); {load_line()}")
 
     # 4: nothing changed
     t0 = time.perf_counter()
