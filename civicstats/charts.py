@@ -769,6 +769,123 @@ def _line_alt(data, x, y, series, names, title, subtitle, source, unit) -> str:
     return _sentence(parts)
 
 
+def small_multiples(df: pd.DataFrame, x: str, y: str, panel: str, *, title: str,
+                    subtitle: str = "", source: str = "", notes: Sequence[str] = (),
+                    unit: str | None = "unit", qualifier: str | None = "qualifier",
+                    alt: str | None = None, name: str = "small_multiples",
+                    size: str = "web") -> Chart:
+    """One small line chart per ``panel`` (an indicator), each with its own unit and axis.
+
+    Indicators in different units (物资金额 in 元 beside counts of 20) are never on one
+    axis. Every panel spans the same months; a month with no figure is NaN, a break in
+    the line, not a straight line across. ``unit`` names the column with each panel's
+    unit (``位``, ``家``, ``元``). The alt text gives every panel's last value with its unit.
+
+    >>> df = pd.DataFrame({"period": ["2023-07", "2023-08", "2023-09"] * 2,
+    ...     "indicator": ["居民合伙人"] * 3 + ["物资金额"] * 3, "unit": ["位"] * 3 + ["元"] * 3,
+    ...     "value": [10, None, 20, 1200000, 1300000, 1250000]})
+    >>> sm = small_multiples(df, x="period", y="value", panel="indicator", title="天悦社区逐月")
+    >>> len(sm.figure("web").axes)
+    2
+    >>> sm.alt
+    '小多图：天悦社区逐月。每个指标一幅小图，各有单位和纵轴。居民合伙人（位）：2023年9月为20位（有1个月无数据）；物资金额（元）：2023年9月为1,250,000元。'
+    """
+    data = df.copy()
+    data["qualifier"] = _qualifiers(data, qualifier).to_numpy()
+    data["unit"] = data[unit].fillna("").astype(str) if unit and unit in data else ""
+    data[y] = pd.to_numeric(data[y], errors="coerce").astype(float)
+    _not_empty(data[data[y].notna()], title)
+    data[x] = _months(data[x]).astype(str).to_numpy()
+    data[panel] = data[panel].astype(str)
+    names = list(dict.fromkeys(data[panel]))
+    present = _months(sorted(set(data[x])))
+    months = [str(m) for m in pd.period_range(present.min(), present.max(), freq="M")]
+    # every panel on every month: a month with no figure is NaN and breaks the line
+    full = (data.drop_duplicates([panel, x], keep="last").set_index([panel, x])
+            .reindex(pd.MultiIndex.from_product([names, months], names=[panel, x])))
+    full["unit"] = full.groupby(level=0)["unit"].transform(lambda u: u.dropna().iloc[0]
+                                                           if u.notna().any() else "")
+    full["qualifier"] = full["qualifier"].fillna("exact")
+    data = full.reset_index()
+    data["label"] = [mark(v, q) if pd.notna(v) else "" for v, q in
+                     zip(data[y], data["qualifier"], strict=True)]
+    data = data[[panel, x, y, "unit", "qualifier", "label"]]
+    units = dict(zip(data[panel], data["unit"], strict=False))
+    heads = {p: f"{re.sub(r'（.*?）', '', p)}（{units[p]}）" if units[p] else p for p in names}
+    notes = _notes_for(data.loc[data[y].notna(), "qualifier"], notes)
+    if alt is None:
+        alt = _panels_alt(data, x, y, panel, names, heads, units, title, subtitle, source)
+
+    def draw(size: Size) -> Figure:
+        pt = 1 / 72
+        ncols = 1 if size.name == "column" or len(names) == 1 else 2
+        nrows = -(-len(names) // ncols)
+        head_h = size.body * 2.2 * pt
+        axis_h = size.body * 2.0 * pt
+        panel_h = size.width * (0.16 if ncols == 2 else 0.24)
+        row_h = head_h + panel_h + axis_h + size.body * 0.8 * pt
+        frame = _frame(size, title=title, subtitle=subtitle, source=source, notes=notes,
+                       plot_height=row_h * nrows, axes=False)
+        fig, h = frame.fig, frame.fig.get_figheight()
+        gap = size.body * 2.5 * pt
+        col_w = (frame.plot_width - gap * (ncols - 1)) / ncols
+        step = max(1, int(np.ceil(len(months) / (6 if ncols == 2 or size.name == "column" else 8))))
+        shown = list(range(0, len(months), step))
+        periods = [pd.Period(m, freq="M") for m in months]
+        for i, name_ in enumerate(names):
+            part = data[data[panel] == name_]
+            values = part[y].to_numpy(dtype=float)
+            ticks = _nice_ticks(float(np.nanmax(values)) if np.isfinite(values).any() else 0)
+            tick_w = max(text_width(fmt_number(t), size.body) for t in ticks) + size.body * 0.6
+            left = frame.plot_left + (i % ncols) * (col_w + gap)
+            top = frame.plot_top + (i // ncols) * row_h
+            fig.text(left / size.width, 1 - top / h, _plain(heads[name_]), ha="left", va="top",
+                     fontsize=size.body, fontweight="bold", color=TEXT)
+            ax_left = left + tick_w * pt
+            ax_w = max(col_w - tick_w * pt - size.body * 2.5 * pt, col_w * 0.3)
+            ax = fig.add_axes((ax_left / size.width, 1 - (top + head_h + panel_h) / h,
+                               ax_w / size.width, panel_h / h))
+            for side in ("top", "right", "left"):
+                ax.spines[side].set_visible(False)
+            ax.spines["bottom"].set_color(MUTED)
+            ax.tick_params(labelsize=size.body * 0.9, length=0, pad=size.body * 0.4)
+            xs = np.arange(len(months), dtype=float)
+            ax.plot(xs, values, color=PALETTE[0], marker=MARKERS[0],
+                    markersize=size.body * 0.5, linewidth=size.body * 0.2, clip_on=False)
+            ax.set_ylim(0, ticks[-1])
+            ax.set_yticks(ticks, [fmt_number(t) for t in ticks])
+            ax.yaxis.grid(True, color=GRID, linewidth=size.body * 0.06)
+            ax.set_axisbelow(True)
+            ax.set_xlim(-0.3, max(len(months) - 1, 0) + 0.3)
+            ax.set_xticks(shown, [_month_tick(periods, j) for j in shown])
+            finite = np.flatnonzero(np.isfinite(values))
+            if len(finite):
+                j = finite[-1]
+                ax.annotate(_plain(part["label"].iloc[j]), (xs[j], values[j]),
+                            xytext=(size.body * 0.4, 0), textcoords="offset points",
+                            va="center", ha="left", fontsize=size.body, color=PALETTE[0],
+                            fontweight="bold", annotation_clip=False)
+        return fig
+
+    return Chart("small_multiples", title, data, alt, draw, name=name, size=size)
+
+
+def _panels_alt(data, x, y, panel, names, heads, units, title, subtitle, source) -> str:
+    parts = [f"小多图：{title}", subtitle, "每个指标一幅小图，各有单位和纵轴"]
+    items = []
+    for name_ in names:
+        mine = data[data[panel] == name_].reset_index(drop=True)
+        part = mine[mine[y].notna()]
+        last = part.iloc[-1]
+        missing = int(mine.loc[part.index[0]:part.index[-1], y].isna().sum())  # gaps, not before
+        gap = f"（有{missing}个月无数据）" if missing else ""
+        items.append(f"{heads[name_]}：{period_cn(last[x])}为"
+                     f"{mark(last[y], last['qualifier'])}{units[name_]}{gap}")
+    parts.append("；".join(items))
+    parts.append(f"数据来源：{source}" if source else "")
+    return _sentence(parts)
+
+
 def headline(value: float, *, label: str, title: str, subtitle: str = "", source: str = "",
              notes: Sequence[str] = (), unit: str = "", qualifier: str = "exact",
              context: str = "", alt: str | None = None, name: str = "headline",
@@ -984,9 +1101,15 @@ def _volunteer_chart(df: pd.DataFrame, period: pd.Period, source: str) -> Chart 
                source=source, unit="人", kind_word="支队伍", name="volunteers_teams")
 
 
-def _with_gap(context: str, gap: str) -> str:
-    """The card's context line, then what its totals leave out (``合计不含…``)."""
-    return "；".join(p for p in (context, f"合计{gap}" if gap else "") if p)
+def _with_gap(context: str, left: Gaps, measures: Sequence[str]) -> str:
+    """The card's context line, then what its totals leave out: ``合计不含…`` when every
+    figure leaves out the same areas, else per figure (``居民合伙人不含…；团体合伙人不含…``)."""
+    texts = {m: left.text([m]) for m in measures}
+    if len(set(texts.values())) == 1:
+        gap = f"合计{texts[measures[0]]}" if texts[measures[0]] else ""
+    else:
+        gap = "；".join(f"{_label(m)}{t}" for m, t in texts.items() if t)
+    return "；".join(p for p in (context, gap) if p)
 
 
 def _headlines(df: pd.DataFrame, period: pd.Period, source: str, left: Gaps) -> dict[str, Chart | str]:
@@ -1005,10 +1128,9 @@ def _headlines(df: pd.DataFrame, period: pd.Period, source: str, left: Gaps) -> 
     parts = [(m, p) for m, p in (("resident_partners", resident), ("group_partners", group)) if p]
     if parts:
         (big, figure), rest = parts[0], parts[1:]
-        gap = left.text(["resident_partners", "group_partners"])
         out["headline_partners"] = headline(
             figure[0], qualifier=figure[1], unit=UNITS[big], label=_label(big),
-            context=_with_gap("，".join(said(m, p) for m, p in rest), gap),
+            context=_with_gap("，".join(said(m, p) for m, p in rest), left, [m for m, _ in parts]),
             title="，".join(said(m, p) for m, p in parts),
             subtitle=f"居民合伙人（位）与团体合伙人（家），萧山区，{period_cn(period)}",
             source=source, name="headline_partners")
@@ -1026,11 +1148,11 @@ def _headlines(df: pd.DataFrame, period: pd.Period, source: str, left: Gaps) -> 
         if inclusive:
             planned = f"（计划{mark(*inclusive_goal)}个）" if inclusive_goal else ""
             context.append(f"其中普惠托位已完成{mark(*inclusive)}个{planned}")
-        gap = left.text(["slots_added", "slots_target", "inclusive_slots_added",
-                         "inclusive_slots_target"])
+        measures = ["slots_added", "slots_target", "inclusive_slots_added",
+                    "inclusive_slots_target"]
         out["headline_childcare"] = headline(
             done[0], qualifier=done[1], unit="个", label="已完成新增托位",
-            context=_with_gap("，".join(context), gap), title=title,
+            context=_with_gap("，".join(context), left, measures), title=title,
             subtitle=f"已完成新增托位（个），萧山区，截至{period_cn(period)}",
             source=source, name="headline_childcare")
     else:
@@ -1042,7 +1164,7 @@ def _headlines(df: pd.DataFrame, period: pd.Period, source: str, left: Gaps) -> 
         teams = vol.assign(t=vol["group"].where(vol["group"] != "", vol["area"]))["t"].nunique()
         out["headline_volunteers"] = headline(
             value, qualifier=q, unit="人", label="志愿者",
-            context=_with_gap(f"来自{teams}支志愿队伍", left.text(["volunteers"])),
+            context=_with_gap(f"来自{teams}支志愿队伍", left, ["volunteers"]),
             title=f"{teams}支队伍共有志愿者{mark(value, q)}人",
             subtitle=f"志愿者人数（人），萧山区，{period_cn(period)}",
             source=source, name="headline_volunteers")

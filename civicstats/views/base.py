@@ -74,13 +74,14 @@ def top_level(records: pd.DataFrame) -> pd.DataFrame:
         return records
     parents = _parents()
     keep = []
-    for _key, part in records.groupby(["period", "measure"], observed=True,
-                                     sort=False):
+    # by position: an index with repeated labels (frames put together) keeps each row once
+    numbered = records.reset_index(drop=True)
+    for _key, part in numbered.groupby(["period", "measure"], observed=True, sort=False):
         present = set(part.area)
-        for idx, area in zip(part.index, part.area, strict=True):
+        for pos, area in zip(part.index, part.area, strict=True):
             if not (_ancestors(area, parents) & present):
-                keep.append(idx)
-    return records.loc[sorted(keep)]
+                keep.append(pos)
+    return records.iloc[sorted(keep)]
 
 
 def _labels() -> dict[str, str]:

@@ -10,7 +10,7 @@ from civicstats import figures
 from civicstats.gaps import rejected
 from civicstats.messages import say
 from civicstats.values import combine_qualifiers
-from civicstats.views.base import _labels, _period, example_records, top_level  # noqa: F401
+from civicstats.views.base import _in_vocab_order, _labels, _period, example_records, top_level  # noqa: F401 - example_records: for the examples
 from civicstats.views.month import _change_text
 from civicstats.views.text import NOT_THIS_MONTH, UNCHECKED, format_value
 
@@ -147,7 +147,7 @@ def area_series(records: pd.DataFrame, area: str, *, until=None) -> pd.DataFrame
     part = records[records.area == area]
     if until is not None:
         part = part[part.period <= _period(until)]
-    return every_month(_long(part, ["period", "measure"]), until=until)
+    return every_month(_in_vocab_order(_long(part, ["period", "measure"])), until=until)
 
 
 def totals_over_time(records: pd.DataFrame, domain: str, *, until=None) -> pd.DataFrame:
@@ -155,9 +155,9 @@ def totals_over_time(records: pd.DataFrame, domain: str, *, until=None) -> pd.Da
     qualifier, indicator, unit; months with no figure as NaN rows (:func:`every_month`).
 
     >>> totals_over_time(example_records(), "partners").values.tolist()[0]
-    ['2023-08', 'group_partners', 10.0, 'at_least', '团体合伙人', '家']
+    ['2023-08', 'resident_partners', 18.0, 'exact', '居民合伙人', '位']
     """
     part = records[records.domain == domain]
     if until is not None:
         part = part[part.period <= _period(until)]
-    return every_month(_long(top_level(part), ["period", "measure"]), until=until)
+    return every_month(_in_vocab_order(_long(top_level(part), ["period", "measure"])), until=until)
