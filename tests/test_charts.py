@@ -282,10 +282,17 @@ def test_cli_exports_the_month_from_the_store(tmp_path, capsys):
     store.ingest([raw / "childcare" / "childcare_2023-09.xlsx", raw / "volunteers" / "volunteers_2023-09.xlsx",
                   *sorted((raw / "partners").glob("partners_2023-0[89]*.xlsx"))])
     out = tmp_path / "charts"
-    code = main(["charts", "--period", "2023-09", "--out", str(out), "--formats", "svg", "--size", "page"])
+    code = main(["charts", "--period", "2023-09", "--out", str(out), "--formats", "svg", "--size", "page",
+                 "--byline", "制图：区统计局"])
     assert code == 0, capsys.readouterr().err
     names = {p.name.split(".")[0] for p in out.glob("*.svg")}
     assert names == set(NEWSLETTER)
+    # the editor's source line (not file names) and the byline, on every chart
+    for alt in out.glob("*.alt.txt"):
+        assert "数据来源：萧山区各街道、社区报表　制图：区统计局。" in alt.read_text("utf-8"), alt.name
+    assert main(["charts", "--period", "2023-09", "--out", str(out), "--formats", "svg",
+                 "--source", "区民政局月报"]) == 0
+    assert "数据来源：区民政局月报。" in (out / "headline_childcare.alt.txt").read_text("utf-8")
     assert main(["charts", "--period", "2023-09", "--out", str(out), "--formats", "gif"]) == 2
 
 
