@@ -2,7 +2,7 @@
 
 Every chart has a title that states the finding, a subtitle (measure, unit,
 place, period), notes and a "数据来源：…" line under it, direct labels with the
-qualifier marks (``10+`` for 10余, ``约10`` for approximations) and the
+qualifier marks (``10余``, ``约10``, ``不足10``, as tables write them) and the
 colour-blind-safe Analysis Function palette, never colour alone (hatching,
 markers and labels carry the same meaning). The text uses the bundled font
 ``fonts/CivicSans-SC.ttf`` (a subset of Noto Sans CJK SC, SIL OFL 1.1; see
@@ -16,7 +16,7 @@ markers and labels carry the same meaning). The text uses the bundled font
 >>> chart.data[["area", "value", "label"]]
        area  value label
 0  北干街道  120.0   120
-1  南阳街道   80.0   80+
+1  南阳街道   80.0   80余
 >>> chart.alt
 '横向条形图：北干街道新增托位最多。已完成新增托位（个），2023年9月。北干街道120个、南阳街道80余个。北干街道最多，为120个。数据来源：街道月报。'
 >>> import tempfile
@@ -46,9 +46,10 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from civicstats import csvsafe, vocab
+from civicstats import csvsafe, figures, vocab
 from civicstats.errors import UsageError
 from civicstats.filenames import safe_name
+from civicstats.gaps import Gaps, gaps
 from civicstats.values import combine_qualifiers
 
 FONT_DIR = Path(__file__).with_name("fonts")
@@ -126,13 +127,8 @@ STYLE = {
 }
 """The rcParams of the house style; :func:`use_style` applies them to your own plots."""
 
-# Chinese counter word shown after a number, per measure (mapping as data)
-UNITS = {
-    "resident_partners": "位", "group_partners": "家", "partner_projects": "个",
-    "social_organisations": "个", "slots_target": "个", "inclusive_slots_target": "个",
-    "slots_added": "个", "inclusive_slots_added": "个", "growth_stations": "家",
-    "volunteers": "人", "service_hours": "小时", "people_served": "人次", "funds_yuan": "元",
-}
+UNITS = figures.UNITS
+"""The counter word after a number, per measure (:data:`civicstats.figures.UNITS`)."""
 
 
 @dataclass(frozen=True)
@@ -174,42 +170,33 @@ def use_style() -> None:
 
 
 def fmt_number(value: float) -> str:
-    """A number as the newsletter prints it: no needless decimals, thousands separated from 10 000.
+    """A number as the newsletter prints it, as the report tables do (:func:`civicstats.figures.number`).
 
     >>> fmt_number(923.0), fmt_number(12.5), fmt_number(300000.0), fmt_number(-3.0)
     ('923', '12.5', '300,000', '-3')
     """
-    if value is None or pd.isna(value):
-        return "—"
-    value = float(value)
-    text = f"{value:.0f}" if value == round(value) else f"{value:.1f}"
-    if abs(value) >= 10000 and value == round(value):
-        text = f"{value:,.0f}"
-    return text
+    return figures.number(value)
 
 
 def mark(value: float, qualifier: str = "exact", *, style: str = "label") -> str:
-    """A number with its qualifier: ``label`` style for charts, ``text`` style for sentences.
+    """A number with its qualifier, in the one style of charts and tables (``style`` is kept
+    for old callers: labels and sentences write ``10余``, ``约10``, ``不足10`` alike).
 
     >>> mark(10, "at_least"), mark(10, "approx"), mark(10, "at_most"), mark(10)
-    ('10+', '约10', '<10', '10')
-    >>> mark(10, "at_least", style="text"), mark(10, "at_most", style="text")
-    ('10余', '不到10')
+    ('10余', '约10', '不足10', '10')
+    >>> mark(10, "at_least", style="text")
+    '10余'
     """
-    num = fmt_number(value)
-    labels = {"at_least": "{}+", "approx": "约{}", "at_most": "<{}"}
-    texts = {"at_least": "{}余", "approx": "约{}", "at_most": "不到{}"}
-    return (labels if style == "label" else texts).get(str(qualifier), "{}").format(num)
+    return figures.mark(value, qualifier)
 
 
 def period_cn(period) -> str:
-    """``2023-09`` as ``2023年9月``.
+    """``2023-09`` as ``2023年9月`` (:func:`civicstats.figures.month_cn`).
 
     >>> period_cn("2023-09")
     '2023年9月'
     """
-    p = pd.Period(str(period), freq="M")
-    return f"{p.year}年{p.month}月"
+    return figures.month_cn(period)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -515,11 +502,11 @@ def _notes_for(qualifiers: Iterable[str], notes: Sequence[str]) -> list[str]:
     found = set(map(str, qualifiers))
     out = list(notes)
     if "at_least" in found:
-        out.append("注：“10+”表示报表中的“10余”“10多”等，即至少为该数。")
+        out.append("注：“10余”表示报表中的“10余”“10多”“10以上”等，即至少为该数。")
     if "approx" in found:
         out.append("注：“约”表示报表中的约数。")
     if "at_most" in found:
-        out.append("注：“<10”表示报表中的“不到10”等。")
+        out.append("注：“不足10”表示报表中的“不足10”“不到10”等，即至多为该数。")
     return out
 
 
@@ -537,7 +524,7 @@ def bar(df: pd.DataFrame, x: str, y: str, *, title: str, subtitle: str = "", sou
 
     With ``series`` the bars of each category are grouped, each series with its
     own colour and hatching and a key above the plot. ``qualifier`` names the
-    column of qualifiers (at_least -> ``10+``).
+    column of qualifiers (at_least -> ``10余``).
     """
     data = df.copy()
     data["qualifier"] = _qualifiers(data, qualifier).to_numpy()
@@ -782,6 +769,123 @@ def _line_alt(data, x, y, series, names, title, subtitle, source, unit) -> str:
     return _sentence(parts)
 
 
+def small_multiples(df: pd.DataFrame, x: str, y: str, panel: str, *, title: str,
+                    subtitle: str = "", source: str = "", notes: Sequence[str] = (),
+                    unit: str | None = "unit", qualifier: str | None = "qualifier",
+                    alt: str | None = None, name: str = "small_multiples",
+                    size: str = "web") -> Chart:
+    """One small line chart per ``panel`` (an indicator), each with its own unit and axis.
+
+    Indicators in different units (物资金额 in 元 beside counts of 20) are never on one
+    axis. Every panel spans the same months; a month with no figure is NaN, a break in
+    the line, not a straight line across. ``unit`` names the column with each panel's
+    unit (``位``, ``家``, ``元``). The alt text gives every panel's last value with its unit.
+
+    >>> df = pd.DataFrame({"period": ["2023-07", "2023-08", "2023-09"] * 2,
+    ...     "indicator": ["居民合伙人"] * 3 + ["物资金额"] * 3, "unit": ["位"] * 3 + ["元"] * 3,
+    ...     "value": [10, None, 20, 1200000, 1300000, 1250000]})
+    >>> sm = small_multiples(df, x="period", y="value", panel="indicator", title="天悦社区逐月")
+    >>> len(sm.figure("web").axes)
+    2
+    >>> sm.alt
+    '小多图：天悦社区逐月。每个指标一幅小图，各有单位和纵轴。居民合伙人（位）：2023年9月为20位（有1个月无数据）；物资金额（元）：2023年9月为1,250,000元。'
+    """
+    data = df.copy()
+    data["qualifier"] = _qualifiers(data, qualifier).to_numpy()
+    data["unit"] = data[unit].fillna("").astype(str) if unit and unit in data else ""
+    data[y] = pd.to_numeric(data[y], errors="coerce").astype(float)
+    _not_empty(data[data[y].notna()], title)
+    data[x] = _months(data[x]).astype(str).to_numpy()
+    data[panel] = data[panel].astype(str)
+    names = list(dict.fromkeys(data[panel]))
+    present = _months(sorted(set(data[x])))
+    months = [str(m) for m in pd.period_range(present.min(), present.max(), freq="M")]
+    # every panel on every month: a month with no figure is NaN and breaks the line
+    full = (data.drop_duplicates([panel, x], keep="last").set_index([panel, x])
+            .reindex(pd.MultiIndex.from_product([names, months], names=[panel, x])))
+    full["unit"] = full.groupby(level=0)["unit"].transform(lambda u: u.dropna().iloc[0]
+                                                           if u.notna().any() else "")
+    full["qualifier"] = full["qualifier"].fillna("exact")
+    data = full.reset_index()
+    data["label"] = [mark(v, q) if pd.notna(v) else "" for v, q in
+                     zip(data[y], data["qualifier"], strict=True)]
+    data = data[[panel, x, y, "unit", "qualifier", "label"]]
+    units = dict(zip(data[panel], data["unit"], strict=False))
+    heads = {p: f"{re.sub(r'（.*?）', '', p)}（{units[p]}）" if units[p] else p for p in names}
+    notes = _notes_for(data.loc[data[y].notna(), "qualifier"], notes)
+    if alt is None:
+        alt = _panels_alt(data, x, y, panel, names, heads, units, title, subtitle, source)
+
+    def draw(size: Size) -> Figure:
+        pt = 1 / 72
+        ncols = 1 if size.name == "column" or len(names) == 1 else 2
+        nrows = -(-len(names) // ncols)
+        head_h = size.body * 2.2 * pt
+        axis_h = size.body * 2.0 * pt
+        panel_h = size.width * (0.16 if ncols == 2 else 0.24)
+        row_h = head_h + panel_h + axis_h + size.body * 0.8 * pt
+        frame = _frame(size, title=title, subtitle=subtitle, source=source, notes=notes,
+                       plot_height=row_h * nrows, axes=False)
+        fig, h = frame.fig, frame.fig.get_figheight()
+        gap = size.body * 2.5 * pt
+        col_w = (frame.plot_width - gap * (ncols - 1)) / ncols
+        step = max(1, int(np.ceil(len(months) / (6 if ncols == 2 or size.name == "column" else 8))))
+        shown = list(range(0, len(months), step))
+        periods = [pd.Period(m, freq="M") for m in months]
+        for i, name_ in enumerate(names):
+            part = data[data[panel] == name_]
+            values = part[y].to_numpy(dtype=float)
+            ticks = _nice_ticks(float(np.nanmax(values)) if np.isfinite(values).any() else 0)
+            tick_w = max(text_width(fmt_number(t), size.body) for t in ticks) + size.body * 0.6
+            left = frame.plot_left + (i % ncols) * (col_w + gap)
+            top = frame.plot_top + (i // ncols) * row_h
+            fig.text(left / size.width, 1 - top / h, _plain(heads[name_]), ha="left", va="top",
+                     fontsize=size.body, fontweight="bold", color=TEXT)
+            ax_left = left + tick_w * pt
+            ax_w = max(col_w - tick_w * pt - size.body * 2.5 * pt, col_w * 0.3)
+            ax = fig.add_axes((ax_left / size.width, 1 - (top + head_h + panel_h) / h,
+                               ax_w / size.width, panel_h / h))
+            for side in ("top", "right", "left"):
+                ax.spines[side].set_visible(False)
+            ax.spines["bottom"].set_color(MUTED)
+            ax.tick_params(labelsize=size.body * 0.9, length=0, pad=size.body * 0.4)
+            xs = np.arange(len(months), dtype=float)
+            ax.plot(xs, values, color=PALETTE[0], marker=MARKERS[0],
+                    markersize=size.body * 0.5, linewidth=size.body * 0.2, clip_on=False)
+            ax.set_ylim(0, ticks[-1])
+            ax.set_yticks(ticks, [fmt_number(t) for t in ticks])
+            ax.yaxis.grid(True, color=GRID, linewidth=size.body * 0.06)
+            ax.set_axisbelow(True)
+            ax.set_xlim(-0.3, max(len(months) - 1, 0) + 0.3)
+            ax.set_xticks(shown, [_month_tick(periods, j) for j in shown])
+            finite = np.flatnonzero(np.isfinite(values))
+            if len(finite):
+                j = finite[-1]
+                ax.annotate(_plain(part["label"].iloc[j]), (xs[j], values[j]),
+                            xytext=(size.body * 0.4, 0), textcoords="offset points",
+                            va="center", ha="left", fontsize=size.body, color=PALETTE[0],
+                            fontweight="bold", annotation_clip=False)
+        return fig
+
+    return Chart("small_multiples", title, data, alt, draw, name=name, size=size)
+
+
+def _panels_alt(data, x, y, panel, names, heads, units, title, subtitle, source) -> str:
+    parts = [f"小多图：{title}", subtitle, "每个指标一幅小图，各有单位和纵轴"]
+    items = []
+    for name_ in names:
+        mine = data[data[panel] == name_].reset_index(drop=True)
+        part = mine[mine[y].notna()]
+        last = part.iloc[-1]
+        missing = int(mine.loc[part.index[0]:part.index[-1], y].isna().sum())  # gaps, not before
+        gap = f"（有{missing}个月无数据）" if missing else ""
+        items.append(f"{heads[name_]}：{period_cn(last[x])}为"
+                     f"{mark(last[y], last['qualifier'])}{units[name_]}{gap}")
+    parts.append("；".join(items))
+    parts.append(f"数据来源：{source}" if source else "")
+    return _sentence(parts)
+
+
 def headline(value: float, *, label: str, title: str, subtitle: str = "", source: str = "",
              notes: Sequence[str] = (), unit: str = "", qualifier: str = "exact",
              context: str = "", alt: str | None = None, name: str = "headline",
@@ -827,9 +931,6 @@ def headline(value: float, *, label: str, title: str, subtitle: str = "", source
 
 
 # -- the monthly newsletter set ----------------------------------------------------------
-
-KNOWN_SOURCES = {"seed/000_611dc154b09cb91b.txt": "《萧山日报》2023年9月报道"}
-"""Plain names for source files readers would not recognise."""
 
 FINE_KINDS = ("community", "village")
 LEVELS = ("community", "street", "district")  # finest first
@@ -905,18 +1006,18 @@ def _sum_by(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
               .reset_index())
 
 
-def _source_text(df: pd.DataFrame) -> str:
-    files = []
-    column = df["file"] if "file" in df.columns else df["source"]
-    for value in column.astype(str):
-        name = value.split("#")[0]
-        name = KNOWN_SOURCES.get(name, Path(name).name)
-        if name and name not in files:
-            files.append(name)
-    if not files:
-        return "civicstats 整理"
-    listed = "、".join(files[:3]) + (f"等{len(files)}个文件" if len(files) > 3 else "")
-    return f"{listed}；civicstats 整理"
+def credit(source: str | None = None, byline: str = "") -> str:
+    """The footer line after "数据来源：": the editor's source (by default the returns the
+    figures come from) and the byline, e.g. ``制图：区统计局``.
+
+    >>> credit()
+    '萧山区各街道、社区报表'
+    >>> credit("区民政局月报", "制图：区统计局")
+    '区民政局月报　制图：区统计局'
+    """
+    text = _clean(source).strip() if source else figures.SOURCE
+    byline = _clean(byline).strip() if byline else ""
+    return f"{text}　{byline}" if byline else text
 
 
 def _label(measure: str) -> str:
@@ -924,7 +1025,7 @@ def _label(measure: str) -> str:
     return re.sub(r"（.*?）", "", labels.get(measure, measure))
 
 
-def _partner_chart(df: pd.DataFrame, measure: str, period: pd.Period) -> Chart | str:
+def _partner_chart(df: pd.DataFrame, measure: str, period: pd.Period, source: str) -> Chart | str:
     rows = df[df["measure"] == measure]
     if rows.empty:
         return f"没有{_label(measure)}的数据"
@@ -939,7 +1040,6 @@ def _partner_chart(df: pd.DataFrame, measure: str, period: pd.Period) -> Chart |
     first = per["period"].min()
     span = period_cn(first) + ("" if first == period else f"—{period_cn(period)}")
     subtitle = f"{label}（{unit}），{scope}，{span}"
-    source = _source_text(rows[rows["area"].isin(keep)])
     growth = []
     for area, part in per.sort_values("period").groupby("area", sort=False):
         if len(part) > 1:
@@ -963,7 +1063,7 @@ def _partner_chart(df: pd.DataFrame, measure: str, period: pd.Period) -> Chart |
 
 
 def _childcare_chart(df: pd.DataFrame, target: str, added: str, period: pd.Period,
-                     what: str) -> Chart | str:
+                     what: str, source: str, left: Gaps) -> Chart | str:
     now = df[(df["period"] == period) & df["measure"].isin([target, added])]
     if now[now["measure"] == added].empty:
         return f"{period_cn(period)}没有{_label(added)}的数据"
@@ -978,12 +1078,14 @@ def _childcare_chart(df: pd.DataFrame, target: str, added: str, period: pd.Perio
     if goal and goal[0] > 0:
         title += f"，为年度计划的{done[0] / goal[0]:.0%}"
     scope = {"district": "萧山区", "street": "各街道", "community": "各社区"}[_kind(rows["area"].iloc[0])]
+    gap = left.text([target, added])
     return bar(per, x="area", y="value", series="series", sort=True, title=title,
                subtitle=f"计划与已完成{what}（个），{scope}，截至{period_cn(period)}",
-               source=_source_text(rows), unit="个", name="childcare")
+               notes=[f"全区合计{gap}。"] if gap else [], source=source, unit="个",
+               name="childcare")
 
 
-def _volunteer_chart(df: pd.DataFrame, period: pd.Period) -> Chart | str:
+def _volunteer_chart(df: pd.DataFrame, period: pd.Period, source: str) -> Chart | str:
     rows = df[(df["period"] == period) & (df["measure"] == "volunteers")]
     if rows.empty:
         return f"{period_cn(period)}没有志愿者人数的数据"
@@ -996,48 +1098,63 @@ def _volunteer_chart(df: pd.DataFrame, period: pd.Period) -> Chart | str:
     title = (f"{top['team']}人数最多，为{v}人" if len(per) > 1 else f"{top['team']}有志愿者{v}人")
     return bar(per, x="team", y="value", title=title,
                subtitle=f"志愿者人数（人），各志愿队伍，{period_cn(period)}",
-               source=_source_text(rows), unit="人", kind_word="支队伍", name="volunteers_teams")
+               source=source, unit="人", kind_word="支队伍", name="volunteers_teams")
 
 
-def _headlines(df: pd.DataFrame, period: pd.Period) -> dict[str, Chart | str]:
+def _with_gap(context: str, left: Gaps, measures: Sequence[str]) -> str:
+    """The card's context line, then what its totals leave out: ``合计不含…`` when every
+    figure leaves out the same areas, else per figure (``居民合伙人不含…；团体合伙人不含…``)."""
+    texts = {m: left.text([m]) for m in measures}
+    if len(set(texts.values())) == 1:
+        gap = f"合计{texts[measures[0]]}" if texts[measures[0]] else ""
+    else:
+        gap = "；".join(f"{_label(m)}{t}" for m, t in texts.items() if t)
+    return "；".join(p for p in (context, gap) if p)
+
+
+def _headlines(df: pd.DataFrame, period: pd.Period, source: str, left: Gaps) -> dict[str, Chart | str]:
+    """One card per domain. Every figure on a card is named for what it is, persons (位) and
+    organisations (家) are never added up, and a total that leaves out an area says so."""
     now = df[df["period"] == period]
     out: dict[str, Chart | str] = {}
 
     def total(measure):
         return _total(now[now["measure"] == measure])
 
+    def said(measure, figure):
+        return f"{_label(measure)}{mark(*figure)}{UNITS[measure]}"
+
     resident, group = total("resident_partners"), total("group_partners")
-    parts = [p for p in (resident, group) if p]
+    parts = [(m, p) for m, p in (("resident_partners", resident), ("group_partners", group)) if p]
     if parts:
-        value = sum(p[0] for p in parts)
-        q = combine_qualifiers(p[1] for p in parts)
-        context = "，".join(
-            f"{_label(m)}{mark(*p, style='text')}{UNITS[m]}"
-            for m, p in (("resident_partners", resident), ("group_partners", group)) if p)
-        rows = now[now["measure"].isin(["resident_partners", "group_partners"])]
+        (big, figure), rest = parts[0], parts[1:]
         out["headline_partners"] = headline(
-            value, qualifier=q, unit="个", label="社区合伙人", context=f"其中{context}",
-            title=f"社区合伙人达{mark(value, q, style='text')}个",
-            subtitle=f"居民与团体合伙人，萧山区，{period_cn(period)}",
-            source=_source_text(rows), name="headline_partners")
+            figure[0], qualifier=figure[1], unit=UNITS[big], label=_label(big),
+            context=_with_gap("，".join(said(m, p) for m, p in rest), left, [m for m, _ in parts]),
+            title="，".join(said(m, p) for m, p in parts),
+            subtitle=f"居民合伙人（位）与团体合伙人（家），萧山区，{period_cn(period)}",
+            source=source, name="headline_partners")
     else:
         out["headline_partners"] = f"{period_cn(period)}没有合伙人的数据"
 
-    done, goal, inclusive = total("slots_added"), total("slots_target"), total("inclusive_slots_added")
+    done, goal = total("slots_added"), total("slots_target")
+    inclusive, inclusive_goal = total("inclusive_slots_added"), total("inclusive_slots_target")
     if done:
-        title = f"已完成新增托位{mark(*done, style='text')}个"
+        title = f"已完成新增托位{mark(*done)}个"
         context = []
         if goal and goal[0] > 0:
             title = f"新增托位已完成年度计划的{done[0] / goal[0]:.0%}"
-            context.append(f"年度计划{mark(*goal, style='text')}个")
+            context.append(f"年度计划{mark(*goal)}个")
         if inclusive:
-            context.append(f"其中普惠托位{mark(*inclusive, style='text')}个")
-        rows = now[now["measure"].isin(["slots_added", "slots_target", "inclusive_slots_added"])]
+            planned = f"（计划{mark(*inclusive_goal)}个）" if inclusive_goal else ""
+            context.append(f"其中普惠托位已完成{mark(*inclusive)}个{planned}")
+        measures = ["slots_added", "slots_target", "inclusive_slots_added",
+                    "inclusive_slots_target"]
         out["headline_childcare"] = headline(
             done[0], qualifier=done[1], unit="个", label="已完成新增托位",
-            context="，".join(context), title=title,
+            context=_with_gap("，".join(context), left, measures), title=title,
             subtitle=f"已完成新增托位（个），萧山区，截至{period_cn(period)}",
-            source=_source_text(rows), name="headline_childcare")
+            source=source, name="headline_childcare")
     else:
         out["headline_childcare"] = f"{period_cn(period)}没有已完成新增托位的数据"
 
@@ -1046,21 +1163,27 @@ def _headlines(df: pd.DataFrame, period: pd.Period) -> dict[str, Chart | str]:
         value, q = float(vol["value"].sum()), combine_qualifiers(vol["qualifier"])
         teams = vol.assign(t=vol["group"].where(vol["group"] != "", vol["area"]))["t"].nunique()
         out["headline_volunteers"] = headline(
-            value, qualifier=q, unit="人", label="志愿者", context=f"来自{teams}支志愿队伍",
-            title=f"{teams}支队伍共有志愿者{mark(value, q, style='text')}人",
+            value, qualifier=q, unit="人", label="志愿者",
+            context=_with_gap(f"来自{teams}支志愿队伍", left, ["volunteers"]),
+            title=f"{teams}支队伍共有志愿者{mark(value, q)}人",
             subtitle=f"志愿者人数（人），萧山区，{period_cn(period)}",
-            source=_source_text(vol), name="headline_volunteers")
+            source=source, name="headline_volunteers")
     else:
         out["headline_volunteers"] = f"{period_cn(period)}没有志愿者人数的数据"
     return out
 
 
-def newsletter(records: pd.DataFrame, period) -> Newsletter:
+def newsletter(records: pd.DataFrame, period, *, issues: pd.DataFrame | None = None,
+               source: str | None = None, byline: str = "") -> Newsletter:
     """The month's newsletter charts from tidy records (``cs.load()`` output or alike).
 
     Partner growth (resident and group partners), childcare target vs added (all
     and 普惠), volunteers by team, and one headline card per domain. A chart whose
-    data is missing is left out, with the reason in ``skipped``.
+    data is missing is left out, with the reason in ``skipped``. ``issues``
+    (:func:`civicstats.store.issues`) lets the cards say which area a total leaves out
+    because its figure was rejected; areas not sent this month are said without it.
+    ``source`` replaces the source line (default ``萧山区各街道、社区报表``); ``byline``
+    (``制图：区统计局``) is printed after it.
 
     >>> from civicstats import vocab
     >>> nl = newsletter(vocab.published(), "2023-09")
@@ -1080,14 +1203,17 @@ def newsletter(records: pd.DataFrame, period) -> Newsletter:
         raise UsageError(str(period), f"there are no records for {p}",
                          "ingest that month's files first (civicstats ingest data/raw) "
                          "or pick a month the store has (civicstats status)")
+    line_ = credit(source, byline)
+    left = gaps(df, p, issues)
     built: dict[str, Chart | str] = {
-        "partners_resident": _partner_chart(df, "resident_partners", p),
-        "partners_group": _partner_chart(df, "group_partners", p),
-        "childcare_slots": _childcare_chart(df, "slots_target", "slots_added", p, "新增托位"),
+        "partners_resident": _partner_chart(df, "resident_partners", p, line_),
+        "partners_group": _partner_chart(df, "group_partners", p, line_),
+        "childcare_slots": _childcare_chart(df, "slots_target", "slots_added", p, "新增托位",
+                                            line_, left),
         "childcare_inclusive": _childcare_chart(
-            df, "inclusive_slots_target", "inclusive_slots_added", p, "普惠托位"),
-        "volunteers_teams": _volunteer_chart(df, p),
-        **_headlines(df, p),
+            df, "inclusive_slots_target", "inclusive_slots_added", p, "普惠托位", line_, left),
+        "volunteers_teams": _volunteer_chart(df, p, line_),
+        **_headlines(df, p, line_, left),
     }
     charts = {k: v for k, v in built.items() if isinstance(v, Chart)}
     for name, chart in charts.items():
@@ -1114,8 +1240,12 @@ def save_newsletter(nl: Newsletter, out_dir, *, formats: Iterable[str] = FORMATS
 
 
 def export_newsletter(records: pd.DataFrame, period, out_dir, *,
-                      formats: Iterable[str] = FORMATS, size: str = "web") -> list[Path]:
+                      formats: Iterable[str] = FORMATS, size: str = "web",
+                      issues: pd.DataFrame | None = None, source: str | None = None,
+                      byline: str = "") -> list[Path]:
     """Build and write the month's newsletter set; return the files written.
+
+    ``issues``, ``source`` and ``byline`` as for :func:`newsletter`.
 
     >>> import tempfile
     >>> from civicstats import vocab
@@ -1123,4 +1253,5 @@ def export_newsletter(records: pd.DataFrame, period, out_dir, *,
     >>> sorted(p.name for p in paths if p.suffix == ".svg")[:2]
     ['childcare_inclusive.svg', 'childcare_slots.svg']
     """
-    return save_newsletter(newsletter(records, period), out_dir, formats=formats, size=size)
+    nl = newsletter(records, period, issues=issues, source=source, byline=byline)
+    return save_newsletter(nl, out_dir, formats=formats, size=size)

@@ -336,8 +336,11 @@ def _report(period, latest, areas, jobs, force, out, store, timeout, cluster):
 @click.option("--size", default="web", show_default=True,
               type=click.Choice(["column", "page", "web"]),
               help="column 85 mm / page 175 mm at 300 dpi, web 1200 px.")
+@click.option("--source", default=None,
+              help="The source line under each chart (default: 萧山区各街道、社区报表).")
+@click.option("--byline", default="", help="Printed after the source line, e.g. 制图：区统计局.")
 @click.option("--store", type=click.Path(dir_okay=False), help="Store file (default data/processed/civicstats.duckdb).")
-def charts_cmd(period, out, formats, size, store):
+def charts_cmd(period, out, formats, size, source, byline, store):
     """Export the month's newsletter charts (PNG/SVG/PDF + CSV + alt text) from the store.
 
     Exit 0 all written, 2 bad arguments or no data for the month.
@@ -357,7 +360,8 @@ def charts_cmd(period, out, formats, size, store):
         raise UsageError("charts", say("the store has no records for {period} (months: {have})",
                                        period=period, have=have),
                          _("ingest that month's files first, e.g. civicstats ingest data/raw"))
-    nl = charts.newsletter(records, period)
+    nl = charts.newsletter(records, period, issues=store_mod.issues(period, store=store),
+                           source=source, byline=byline)
     paths = charts.save_newsletter(nl, out, formats=[f.strip() for f in formats.split(",")],
                                    size=size)
     for name, chart in nl.charts.items():

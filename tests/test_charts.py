@@ -87,7 +87,7 @@ def test_alt_text_is_chinese_and_gives_the_key_numbers(newsletter_set):
     _, out, _ = newsletter_set
     alt = (out / "childcare_slots.alt.txt").read_text(encoding="utf-8")
     assert alt.startswith("横向条形图：全区已完成新增托位923个")
-    assert "盈丰街道248个" in alt and "数据来源：childcare_2023-09.xlsx" in alt
+    assert "盈丰街道248个" in alt and "数据来源：萧山区各街道、社区报表" in alt  # an editor's line, not file names
     alt = (out / "partners_resident.alt.txt").read_text(encoding="utf-8")
     assert "天悦社区由2023年5月的10位变为2023年9月的20位" in alt
 
@@ -155,7 +155,7 @@ def test_line_csv_equals_the_points_drawn(newsletter_set):
     drawn = sorted(y for line in ax.lines for y in line.get_ydata())
     assert drawn == sorted(csv["value"].tolist())
     assert set(csv["area"]) == {"天悦社区", "工人路社区"}
-    assert csv.loc[csv["area"] == "工人路社区", "label"].tolist() == ["10+"]
+    assert csv.loc[csv["area"] == "工人路社区", "label"].tolist() == ["10余"]
 
 
 def test_qualifiers_are_marked_in_labels_and_explained_in_a_note():
@@ -164,9 +164,9 @@ def test_qualifiers_are_marked_in_labels_and_explained_in_a_note():
     chart = charts.bar(df, x="team", y="value", title="丙队人数最多", unit="人")
     fig = chart.figure("web")
     shown = {t.get_text().strip() for t in fig.axes[0].texts}
-    assert {"10+", "约20", "30"} <= shown
+    assert {"10余", "约20", "30"} <= shown
     notes = [t.get_text() for t in fig.texts]
-    assert any("10+" in n and "10余" in n for n in notes)
+    assert any("10余" in n and "10多" in n for n in notes)
     assert any("约" in n and "约数" in n for n in notes)
     assert "甲队10余人" in chart.alt and "乙队约20人" in chart.alt
 
@@ -282,10 +282,17 @@ def test_cli_exports_the_month_from_the_store(tmp_path, capsys):
     store.ingest([raw / "childcare" / "childcare_2023-09.xlsx", raw / "volunteers" / "volunteers_2023-09.xlsx",
                   *sorted((raw / "partners").glob("partners_2023-0[89]*.xlsx"))])
     out = tmp_path / "charts"
-    code = main(["charts", "--period", "2023-09", "--out", str(out), "--formats", "svg", "--size", "page"])
+    code = main(["charts", "--period", "2023-09", "--out", str(out), "--formats", "svg", "--size", "page",
+                 "--byline", "制图：区统计局"])
     assert code == 0, capsys.readouterr().err
     names = {p.name.split(".")[0] for p in out.glob("*.svg")}
     assert names == set(NEWSLETTER)
+    # the editor's source line (not file names) and the byline, on every chart
+    for alt in out.glob("*.alt.txt"):
+        assert "数据来源：萧山区各街道、社区报表　制图：区统计局。" in alt.read_text("utf-8"), alt.name
+    assert main(["charts", "--period", "2023-09", "--out", str(out), "--formats", "svg",
+                 "--source", "区民政局月报"]) == 0
+    assert "数据来源：区民政局月报。" in (out / "headline_childcare.alt.txt").read_text("utf-8")
     assert main(["charts", "--period", "2023-09", "--out", str(out), "--formats", "gif"]) == 2
 
 

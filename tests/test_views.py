@@ -21,9 +21,9 @@ def records(rows) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(("value", "qualifier", "text"), [
-    pytest.param(10, "at_least", "10+", id="10余 is shown as 10+"),
-    pytest.param(300, "approx", "~300", id="约300 is shown as ~300"),
-    pytest.param(5, "at_most", "<=5", id="不到5 is shown as <=5"),
+    pytest.param(10, "at_least", "10余", id="10余 is shown as 10余"),
+    pytest.param(300, "approx", "约300", id="约300 is shown as 约300"),
+    pytest.param(5, "at_most", "不足5", id="不到5 is shown as 不足5"),
     pytest.param(130000000, "exact", "130,000,000", id="big numbers get separators"),
     pytest.param(2.5, "exact", "2.5", id="fractions keep one decimal"),
 ])
@@ -51,7 +51,7 @@ def test_a_sum_with_an_at_least_part_is_at_least():
         ("工人路社区", "", "2023-09", "partners", "group_partners", 10, "at_least"),
     ])
     row = views.month_totals(recs, "2023-09").iloc[0]
-    assert (row.value, row.qualifier, row.display) == (45, "at_least", "45+")
+    assert (row.value, row.qualifier, row.display) == (45, "at_least", "45余")
 
 
 def test_the_change_against_last_month_counts_only_areas_that_reported_both_months():
@@ -67,7 +67,7 @@ def test_the_change_against_last_month_counts_only_areas_that_reported_both_mont
 
 def test_a_measure_new_this_month_says_so():
     recs = records([("天悦社区", "", "2023-09", "partners", "partner_projects", 3, "exact")])
-    assert views.change_vs_last_month(recs, "2023-09").change_text.tolist() == [views.NEW_THIS_MONTH]
+    assert views.change_vs_last_month(recs, "2023-09").change_text.tolist() == ["本月新增"]
 
 
 def test_childcare_progress_gives_completion_and_the_inclusive_share_per_area():
@@ -107,7 +107,7 @@ def test_an_area_profile_lists_the_month_with_last_month_and_the_change():
     profile = views.area_profile(recs, "天悦社区", "2023-09")
     assert profile[["label", "display", "previous", "change"]].values.tolist() == [
         ["居民合伙人", "20", "18", "+2 (+11.1%)"],
-        ["志愿者人数", "30+", "—", views.NEW_THIS_MONTH],
+        ["志愿者人数", "30余", "—", "本月新增"],
     ]
     assert views.area_profile(recs, "赭东村", "2023-09").empty
 
@@ -118,7 +118,7 @@ def test_growth_since_launch_keeps_the_at_least_mark():
         ("工人路社区", "", "2023-09", "partners", "group_partners", 10, "at_least"),
     ])
     row = views.growth_since_start(recs, "group_partners", "2023-09").iloc[0]
-    assert (row.since, row.first, row.now, row.growth) == ("2023-05", "6", "10+", "+4")
+    assert (row.since, row.first, row.now, row.growth) == ("2023-05", "6", "10余", "+4")
 
 
 def test_issues_are_counted_per_domain_and_listed_errors_first():
@@ -175,11 +175,11 @@ def test_a_table_relabels_measures_and_derived_columns_in_chinese():
 
 
 def test_a_table_keeps_qualified_figures_as_written_and_joins_value_with_its_qualifier():
-    df = pd.DataFrame({"display": ["10+", "约183"], "value": [10.0, 2000.0],
+    df = pd.DataFrame({"display": ["10余", "约183"], "value": [10.0, 2000.0],
                        "qualifier": ["at_least", "exact"], "domain": ["partners", "childcare"]})
     heads, rows = cells(views.table(df))
     assert heads == ["本月", "数值", "领域"]
-    assert rows == [["10+", "10+", "社区合伙人"], ["约183", "2,000", "托位建设"]]
+    assert rows == [["10余", "10余", "社区合伙人"], ["约183", "2,000", "托位建设"]]
 
 
 def test_a_table_escapes_hostile_text_in_cells_and_headings():
@@ -190,11 +190,11 @@ def test_a_table_escapes_hostile_text_in_cells_and_headings():
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert rows == [["&lt;script&gt;alert(1)&lt;/script&gt;", "&#34;&gt;&lt;img src=x&gt;"]]
     # a meaningful index (the months) stays, as the first column
-    assert cells(views.table(wide))[1] == [["2023-09", "1"]]
+    assert cells(views.table(wide))[1] == [["2023年9月", "1"]]  # months as on the charts
 
 
 def test_a_table_aligns_figures_right_and_text_left():
-    df = pd.DataFrame({"area": ["天悦社区"], "display": ["10+"], "change_text": ["+2 (+11.1%)"],
+    df = pd.DataFrame({"area": ["天悦社区"], "display": ["10余"], "change_text": ["+2 (+11.1%)"],
                        "slots_added": [5.0]})
     page = views.table(df).to_html()
     assert [a for _, a in re.findall(r"td\.col(\d) \{\s*text-align: (\w+)", page)] == [
