@@ -47,7 +47,15 @@ def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False,
     the notebooks as Dask tasks (:mod:`civicstats.report.cluster`) instead of ``jobs`` local
     kernels; everything else is the same run. Returns a :class:`ReportRun`; its
     ``exit_code`` is 1 when a notebook failed. Raises :class:`UsageError` for
-    bad arguments before any kernel starts.
+    bad arguments before any kernel starts:
+
+    >>> run_reports("2023-13")
+    Traceback (most recent call last):
+    ...
+    civicstats.errors.UsageError: --period...
+
+    A month's reports, as ``make report`` runs them: ``run_reports("latest")``; a partial
+    rerun of two areas: ``run_reports("2023-09", areas="天悦社区,工人路社区", force=True)``.
     """
     t0 = time.perf_counter()
     latest = period == "latest"
