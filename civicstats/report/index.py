@@ -89,7 +89,9 @@ def index_html(run: ReportRun, forwarded=None) -> str:
 <html lang="{e(html_lang())}"><head><meta charset="utf-8">
 <title>{e(title)}</title>
 <style>
-body {{ font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; }}
+@font-face {{ font-family: "CivicSans SC"; font-weight: 400; src: url("fonts/CivicSans-SC.ttf") format("truetype"); }}
+@font-face {{ font-family: "CivicSans SC"; font-weight: 700; src: url("fonts/CivicSans-SC-Bold.ttf") format("truetype"); }}
+body {{ font-family: "CivicSans SC", sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ccc; padding: .3em .8em; }}
 tr.failed td {{ background: #fde8e8; }} .err {{ color: #801650; font-size: .9em; }}
 .status {{ display: inline-block; padding: .05em .5em; border-radius: .3em; font-weight: 600; }}

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from civicstats.report.page import for_readers, with_language, without_scripts
+from civicstats.report.page import for_readers, with_font, with_language, without_scripts
 from civicstats.report.results import NotebookResult
 from civicstats.report.settings import KERNEL_NAME
 
@@ -283,7 +283,7 @@ def to_html(nb, title: str) -> str:
         exporter = _EXPORTER.x = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
                                               exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(for_readers(nb), resources={"metadata": {"name": title}})
-    return with_language(without_scripts(body))
+    return with_font(with_language(without_scripts(body)))
 
 
 def cell_seconds(nb) -> float:

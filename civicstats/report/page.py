@@ -64,6 +64,42 @@ def without_scripts(page: str) -> str:
     return _SCRIPT.sub("", page)
 
 
+FONT_FOLDER = "fonts"
+"""Where a month's report keeps the bundled font, so that its pages read anywhere."""
+
+_FONT_CSS = """<style>
+@font-face { font-family: "CivicSans SC"; font-weight: 400; src: url("fonts/CivicSans-SC.ttf") format("truetype"); }
+@font-face { font-family: "CivicSans SC"; font-weight: 700; src: url("fonts/CivicSans-SC-Bold.ttf") format("truetype"); }
+:root { --jp-ui-font-family: "CivicSans SC", sans-serif; --jp-content-font-family: "CivicSans SC", sans-serif; }
+body, table, h1, h2, h3, h4, p, li, td, th { font-family: "CivicSans SC", sans-serif; }
+</style>"""
+
+
+def with_font(page: str) -> str:
+    """The page drawn with the bundled CJK font from the report's ``fonts/`` folder: a reader's
+    machine without a Chinese font (or with another one) shows every 汉字, as the charts do.
+
+    >>> "fonts/CivicSans-SC.ttf" in with_font("<html><head></head><body>本月</body></html>")
+    True
+    """
+    at = page.find("</head>")
+    return page if at < 0 else page[:at] + _FONT_CSS + page[at:]
+
+
+def copy_font(folder) -> None:
+    """Put the bundled font files into ``folder/fonts`` (the pages' ``with_font`` links them)."""
+    import shutil
+    from pathlib import Path
+
+    from civicstats.charts import FONT_DIR
+
+    dest = Path(folder) / FONT_FOLDER
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("CivicSans-SC.ttf", "CivicSans-SC-Bold.ttf", "OFL.txt"):
+        if not (dest / name).exists():
+            shutil.copy2(FONT_DIR / name, dest / name)
+
+
 _HTML_LANG = re.compile(r"<html([^>]*?)\slang=\"[^\"]*\"")
 
 

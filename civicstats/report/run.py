@@ -29,6 +29,7 @@ from civicstats.report.forward import make_forwarded
 from civicstats.report.index import index_html, manifest
 from civicstats.report.inputs import gather_ingest, gather_inputs, latest_period
 from civicstats.report.kernels import KernelPool, fast_imports, run_one, write_kernelspec
+from civicstats.report.page import copy_font
 from civicstats.report.plan import in_report_order, kept_pages, partial, plan, reusable
 from civicstats.report.progress import Progress
 from civicstats.report.results import ReportRun
@@ -156,6 +157,7 @@ def _render(run, pages, to_run, inputs, tmp, final, reporter, t0, *, jobs,
     """Run the notebooks into ``tmp`` and write its manifest and index (not yet in place)."""
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "charts").mkdir(parents=True)
+    copy_font(tmp)  # the pages and the index draw their Chinese with it
     for job in pages:
         if job.status in ("skipped", "kept"):  # pages not rewritten: linking them is safe
             for name in (job.html, job.ipynb):
