@@ -144,13 +144,19 @@ def test_inclusive_slots_above_all_slots_done_is_one_error_at_the_inclusive_cell
     assert f"580（{whole}）" in issue.message
 
 
-def test_resident_partners_falling_from_20_to_2_is_one_drop_naming_last_months_cell(tmp_path):
+def twenty_to_two(tmp_path) -> tuple[Path, Path]:
+    """February and March returns, ingested: 天悦社区's resident partners fall from 20 to 2."""
     feb, mar = normal_partners("2024-02"), normal_partners("2024-03")
     feb["天悦社区"] = (20, 35)
     mar["天悦社区"] = (2, 36)
     f2 = partners(tmp_path, "2024-02", feb)
     f3 = partners(tmp_path, "2024-03", mar)
     ingest(f2, f3)
+    return f2, f3
+
+
+def test_resident_partners_falling_from_20_to_2_is_one_drop_naming_last_months_cell(tmp_path):
+    f2, f3 = twenty_to_two(tmp_path)
     found = check_issues()
     assert found[["rule", "period"]].values.tolist() == [["check_drop", "2024-03"]]
     issue = found.iloc[0]
@@ -464,12 +470,7 @@ def test_the_blind_scenarios_raise_exactly_the_checks_a_statistician_expects(sce
 def test_withdrawing_a_file_closes_the_checks_its_figures_raised_and_rechecks_the_next_month(tmp_path):
     from civicstats.withdraw import withdraw
 
-    feb, mar = normal_partners("2024-02"), normal_partners("2024-03")
-    feb["天悦社区"] = (20, 35)
-    mar["天悦社区"] = (2, 36)
-    f2 = partners(tmp_path, "2024-02", feb)
-    f3 = partners(tmp_path, "2024-03", mar)
-    ingest(f2, f3)
+    f2, f3 = twenty_to_two(tmp_path)
     assert check_issues().rule.tolist() == ["check_drop"]
     withdraw(str(f3))  # March sent by mistake: its drop is no longer in view
     assert check_issues().empty
