@@ -327,6 +327,8 @@ _WHY = {
 def _columns(grid, t, domain, fb):
     """Measure and context columns of one table, and the issues its header raises."""
     cols = {c: resolve(parts) for c, parts in t.names.items()}
+    for c in headers.this_month_beside_cumulative(t.names, cols):  # 本月 | 本年累计
+        cols[c] = Column(None, cols[c].domain, why="flow")
     # a bare "其中" column is the part of the measure to its left
     last_measure = None
     for c in sorted(cols):

@@ -434,7 +434,8 @@ def _measure_column(norm, used, text, term, hits, unit) -> Column:
     if len(hits) > 1:
         return Column(None, hits[0][0], why="ambiguous", candidates=tuple(m for _, m in hits))
     domain, measure = hits[0]
-    joined = "".join(norm[i] for i in used)
+    # a flow word anywhere from the measure's part down (居民合伙人 / 本月新增), not only in it
+    joined = "".join(norm[i] for i in range(min(used), len(norm)))
     if (_has(joined, "flow") and _has(joined, "flow") not in term) or (_has(text, "ratio") and
                                                                         _has(text, "ratio") not in term):
         return Column(None, domain, why="flow" if _has(joined, "flow") not in term else "ratio")
@@ -447,6 +448,26 @@ def _measure_column(norm, used, text, term, hits, unit) -> Column:
     label = "/".join(p for p in rest if not TOTAL_WORDS.search(p) and _has(p, "generic") != p
                      and _has(p, "leaf") != p)
     return Column("measure", domain, measure, label=label, total=total, unit=unit, factor=factor(unit))
+
+
+def this_month_beside_cumulative(names: dict, cols: dict) -> list:
+    """Columns whose leaf is 本月/当月/本期 under the same measure as a sibling whose leaf is a
+    running count (本月 | 本年累计): the month's change beside the stock, so a flow.
+
+    >>> names = {1: ("服务时长", "本月"), 2: ("服务时长", "本年累计"), 3: ("志愿者人数",)}
+    >>> this_month_beside_cumulative(names, {c: resolve(p) for c, p in names.items()})
+    [1]
+    """
+    by: dict[tuple, list] = {}
+    for c, col in cols.items():
+        if col.kind == "measure":
+            by.setdefault((col.domain, col.name, col.period), []).append(c)
+    out = []
+    for group in by.values():
+        leaves = {c: vocab.normalize_text(names[c][-1]) for c in group}
+        if len(group) > 1 and any(_has(leaf, "cumulative") == leaf for leaf in leaves.values()):
+            out += [c for c, leaf in leaves.items() if _has(leaf, "this_month") == leaf]
+    return sorted(out)
 
 
 def measures_named_in(text: str, domain: str) -> list[str]:

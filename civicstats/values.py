@@ -82,6 +82,9 @@ QUALIFIER_PREFIXES: dict[str, str] = {
     "大约": "approx", "约": "approx", "将近": "approx", "接近": "approx", "近": "approx",
     "不到": "at_most", "不足": "at_most", "少于": "at_most", "低于": "at_most",
     "超过": "at_least", "逾": "at_least", "多于": "at_least",
+    # signs as typed: ≥12, >=12, ≤5 (full-width ＞＝ is folded to >= before matching)
+    "≥": "at_least", ">=": "at_least", ">": "at_least",
+    "≤": "at_most", "<=": "at_most", "<": "at_most",
 }  # fmt: skip
 """Qualifier words written before the number."""
 
