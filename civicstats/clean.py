@@ -112,7 +112,11 @@ class CleanResult(NamedTuple):
 
 
 def _known(parts: tuple[str, ...]) -> bool:
-    return resolve(parts).kind not in (None, "skip")
+    """A header the vocabulary recognises: a measure or context, or one it recognises in order
+    not to load it (a flow, a ratio, a unit that does not fit), so that a band whose lower row
+    is 本月新增 | 累计 is still the taller, more specific band."""
+    col = resolve(parts)
+    return col.kind not in (None, "skip") or col.why in ("flow", "ratio", "unit_conflict", "ambiguous")
 
 
 # ----------------------------------------------------------------------------- public
