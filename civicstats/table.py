@@ -269,9 +269,32 @@ def find_table(
     if header.stop < scan and (units := unit_row(spread[header.stop], is_unit)):
         names = {c: (*parts, units[c]) if c in units else parts for c, parts in names.items()}
         header = range(header.start, header.stop + 1)
+    if header.stop < scan and is_column_numbers(spread[header.stop]):  # 甲 | 1 | 2 | 3 …
+        header = range(header.start, header.stop + 1)
     above = [t for r in range(first, start) for t in dict.fromkeys(spread[r]) if t]
     body, footer = _body(cells.iloc[:end], header.stop)
     return Table(header=header, names=names, body=body, above=above, footer=footer)
+
+
+_COLUMN_LETTER = re.compile(r"^(甲|乙|丙|丁|栏次|栏号|序|[A-Za-z])$")
+
+
+def is_column_numbers(texts) -> bool:
+    """A row numbering the columns under a statistical form's header (``甲 | 乙 | 1 | 2 | 3``,
+    ``栏次 | 1 | 2``): part of the form, never data.
+
+    >>> is_column_numbers(["甲", "1", "2", "3"]), is_column_numbers(["甲", "乙", "1", "2"])
+    (True, True)
+    >>> is_column_numbers(["天悦社区", "1", "2"]), is_column_numbers(["1", "20", "35"])
+    (False, False)
+    """
+    filled = [str(t).strip() for t in texts if str(t or "").strip()]
+    letters = [t for t in filled if _COLUMN_LETTER.match(t)]
+    numbers = [t for t in filled if t.isdigit()]
+    if not letters or len(numbers) < 2 or len(letters) + len(numbers) != len(filled):
+        return False
+    values = [int(t) for t in numbers]
+    return values == list(range(values[0], values[0] + len(values))) and values[0] in (0, 1)
 
 
 def unit_row(texts, is_unit) -> dict[int, str] | None:
