@@ -316,6 +316,10 @@ def _candidates(parts: tuple[str, ...]):
         yield (i,), (parts[i],)
 
 
+_YEAR_PART = re.compile(r"^((?:19|20)\d{2})年?$")
+"""A header part that is a year alone (``2025年`` merged over ``11月 | 12月``)."""
+
+
 @lru_cache(maxsize=8192)
 def resolve(parts: tuple[str, ...]) -> Column:
     """What a header (its parts from top to bottom) names; see the module docstring."""
@@ -325,8 +329,12 @@ def resolve(parts: tuple[str, ...]) -> Column:
     named = [month_named(p) for p in norm]
     periods = [p for p, _ in named if p]
     months = [m for _, m in named if m]
+    years = [int(m[1]) for p in norm if (m := _YEAR_PART.match(p))]
+    if months and not periods and len(years) == 1 and len(months) == 1:  # 2025年 over 11月
+        periods, months = [f"{years[0]:04d}-{months[0]:02d}"], []
     if len(norm) > 1 and (periods or months):  # 居民合伙人 / 2024年3月: the month is not the measure
-        norm = tuple(p for p, n in zip(norm, named, strict=True) if n == ("", 0))
+        norm = tuple(p for p, n in zip(norm, named, strict=True)
+                     if n == ("", 0) and not _YEAR_PART.match(p))
         if not norm:
             return Column(None, unit=unit)
         col = resolve(norm + (f"({unit})",) if unit else norm)
