@@ -346,6 +346,12 @@ def resolve(parts: tuple[str, ...]) -> Column:
         return Column(None, unit=unit)
     qz = _QIZHONG.match(norm[-1])
     if qz:
+        if len(norm) > 1 and qz.group(1) and resolve(norm[:-1]).kind != "measure":
+            # 合伙人总数 / 其中：个人: a parent that is no measure itself, so the part is the
+            # measure it names with the parent (个人合伙人), not a part of another column
+            whole = resolve((*norm[:-1], qz.group(1)) + ((f"({unit})",) if unit else ()))
+            if whole.kind == "measure":
+                return whole
         return _part_column(norm, qz.group(1), unit)
     leaf = norm[-1]
     leaf_term = match_measure(leaf)[0]
