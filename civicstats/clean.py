@@ -356,6 +356,11 @@ def _columns(grid, t, domain, fb):
         ):
             issues.append(_unknown_column(grid, t, c, N_("column '{name}' is a total column; it was not "
                                                          "read, the columns it adds up were")))
+        elif c in wanted and any(headers.is_quarter(part) for part in t.names.get(c, ())):
+            issues.append(_header_issue(grid, t, c, "bad_period",
+                                        say("'{name}' is a quarter, not a month: give the figures "
+                                            "of each month, or send the quarter's last month as "
+                                            "its own return", name=t.name(c))))
         elif c in wanted:
             measure_cols[c] = _settled(col, fb, money)
         elif col.kind == "context" and not col.total:

@@ -316,6 +316,18 @@ def _candidates(parts: tuple[str, ...]):
         yield (i,), (parts[i],)
 
 
+_QUARTER = re.compile(r"^(第?[一二三四1-4]季度|[一二三四1-4]季|Q[1-4]|上半年|下半年)$", re.I)
+
+
+def is_quarter(part: str) -> bool:
+    """A header part naming a quarter or half-year: a period, but not a month.
+
+    >>> is_quarter("第三季度"), is_quarter("Q2"), is_quarter("3月"), is_quarter("居民合伙人")
+    (True, True, False, False)
+    """
+    return bool(_QUARTER.match(vocab.normalize_text(part)))
+
+
 _YEAR_PART = re.compile(r"^((?:19|20)\d{2})年?$")
 """A header part that is a year alone (``2025年`` merged over ``11月 | 12月``)."""
 
