@@ -32,6 +32,23 @@ def _cases() -> list[dict]:
 CASES = _cases()
 
 
+def _known_failures() -> dict[str, str]:
+    """Files the cleaner does not read right yet, with why (strict xfail: fixing one turns the
+    test red until the line is removed from known_failures.csv)."""
+    with open(CORPUS / "known_failures.csv", encoding="utf-8-sig", newline="") as fh:
+        return {r["file"]: r["reason"] for r in csv.DictReader(fh)}
+
+
+KNOWN = _known_failures()
+
+
+def _param(case: dict):
+    if case["file"] in KNOWN:
+        return pytest.param(case, id=case["file"],
+                            marks=pytest.mark.xfail(strict=True, reason=KNOWN[case["file"]]))
+    return pytest.param(case, id=case["file"])
+
+
 def _key(area, group, period, measure, value, qualifier, cell) -> tuple:
     return (area, group or "", str(period), measure, round(float(value), 6), qualifier, cell)
 
@@ -59,7 +76,7 @@ def cleaned(case: dict):
     return got, errors
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_every_corpus_file_cleans_to_exactly_its_expected_records(case):
     want = expected_records(case["file"])
     got, errors = cleaned(case)

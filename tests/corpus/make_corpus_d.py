@@ -30,7 +30,7 @@ import openpyxl
 import xlwt
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 from openpyxl.worksheet.pagebreak import Break
 
 HERE = Path(__file__).resolve().parent
