@@ -39,6 +39,10 @@ How a file is loaded (one transaction per file, so a crash leaves the store as i
 - when two files send the same key, the one ingested last is current;
 - when one file sends a key twice, both figures are kept and a ``duplicate_key`` warning
   names both cells (nothing is guessed away).
+- the plausibility checks of everything an ingest loaded run once, after its last file
+  (:mod:`civicstats.batchchecks`); the files still to check are noted in
+  ``checks_pending`` inside their own transactions, so after a kill the next command that
+  writes checks them first.
 
 Reads return rows in the order they were loaded (files in ingest order, rows in file order).
 Times (``ingested_at``, ``superseded_at``) are the machine's local time.
@@ -121,6 +125,8 @@ ALTER TABLE issues ADD COLUMN IF NOT EXISTS superseded_by VARCHAR;
 ALTER TABLE issues ADD COLUMN IF NOT EXISTS area VARCHAR;
 ALTER TABLE issues ADD COLUMN IF NOT EXISTS "group" VARCHAR;
 ALTER TABLE issues ADD COLUMN IF NOT EXISTS measure VARCHAR;
+-- ingests whose plausibility checks are still to run (civicstats.batchchecks)
+CREATE TABLE IF NOT EXISTS checks_pending (ingest_id BIGINT NOT NULL);
 """
 
 # period[M] ordinal = months since 1970-01, computed in SQL so that pandas builds the
@@ -224,7 +230,9 @@ def _reader(store) -> object | None:
     return con
 
 
-def _writer(store, timeout: float | None = None):
+def _writer(store, timeout: float | None = None, *, settle: bool = True):
+    """A write connection; first runs the checks a killed ingest left pending (``settle``),
+    so that every command that writes sees a checked store."""
     path = config.store_path(store)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = _connect(path, read_only=False, timeout=timeout)
@@ -235,7 +243,22 @@ def _writer(store, timeout: float | None = None):
         from civicstats.issuekeys import backfill
 
         backfill(con)
+    if settle:
+        _settle(con, path)
     return con
+
+
+def _settle(con, file) -> None:
+    """The pending plausibility checks (:mod:`civicstats.batchchecks`), in their own
+    transaction; a full disk is said as for a file's load."""
+    from civicstats import batchchecks
+
+    try:
+        batchchecks.settle(con)
+    except BaseException as exc:
+        if _is_write_failure(exc):
+            raise _not_saved(str(file), exc) from exc
+        raise
 
 
 # -- typed frames --------------------------------------------------------------
@@ -713,13 +736,23 @@ def _is_write_failure(exc: BaseException) -> bool:
                                   "Permission denied", "Read-only file system"))
 
 
+def _not_saved(file: str, exc: BaseException) -> CivicstatsError:
+    """What a full disk (or an unwritable store) during a write tells the user."""
+    return CivicstatsError(
+        file, say("could not be saved in the store: {reason}", reason=exc),
+        _("free disk space (or fix the store folder's permissions) and run the ingest "
+          "again; the store is as it was before this file"))
+
+
 def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
-               *, now: datetime | None = None) -> IngestOutcome:
+               *, now: datetime | None = None, check: bool = True) -> IngestOutcome:
     """Load one file version's cleaned records and issues, in one transaction.
 
     Supersedes the current records with the same keys and the previous version of the same
     file, closes that version's open issues, inserts the new rows and the ``ingests`` row,
     then commits; on any error it rolls back and re-raises, leaving the store unchanged.
+    The plausibility checks run inside the transaction, or with ``check=False`` are noted as
+    pending for :func:`civicstats.batchchecks.settle` (an ingest checks all its files once).
 
     >>> import duckdb
     >>> con = duckdb.connect(); _ = con.execute(SCHEMA)
@@ -773,9 +806,14 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
         con.execute("INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [ingest_id, meta.file, meta.sha256, meta.size, now, meta.domain, len(rec),
                      len(iss), errors, outcome, ""])
-        from civicstats import checks  # plausibility checks of what this file changed (审核)
+        if check:  # plausibility checks of what this file changed (审核)
+            from civicstats import checks
 
-        checks.after_load(con, ingest_id, now)
+            checks.after_load(con, ingest_id, now)
+        else:
+            from civicstats import batchchecks
+
+            batchchecks.note(con, ingest_id)
         if os.environ.get(ENV_TEST_SLEEP):  # test-only: a window to kill us mid-file
             _test_sleep(meta.file)
         con.execute("COMMIT")
@@ -785,10 +823,7 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
         with contextlib.suppress(Exception):
             con.execute("ROLLBACK")
         if _is_write_failure(exc):
-            raise CivicstatsError(
-                meta.file, say("could not be saved in the store: {reason}", reason=exc),
-                _("free disk space (or fix the store folder's permissions) and run the ingest "
-                  "again; the store is as it was before this file")) from exc
+            raise _not_saved(meta.file, exc) from exc
         raise
     finally:
         con.unregister("_new_records")
@@ -903,7 +938,7 @@ def ingest(paths, *, store=None, domain: str | None = None,
         raise UsageError(", ".join(map(str, paths)) or "ingest", _("no files found"),
                          _("give files or folders that hold the monthly workbooks"))
     named = {Path(p) for p in paths if not Path(p).is_dir()}  # named: loaded even if withdrawn
-    con = _writer(store, timeout)
+    con = _writer(store, timeout, settle=False)  # what a killed run left is checked below
     outcomes = []
     try:
         current = current_shas(con)
@@ -926,6 +961,9 @@ def ingest(paths, *, store=None, domain: str | None = None,
                                   withdrawn={} if path in named else gone)
             waiting.add(out, current, last)
         waiting.add(None, current, last, final=True)
+        # the checks of every file loaded, once (civicstats.batchchecks): each file is
+        # committed already, and what a kill leaves pending the next writer checks
+        _settle(con, config.store_path(store))
     finally:
         con.close()
     return outcomes
@@ -1002,7 +1040,7 @@ def _finish(con, item: _Cleaned, others: set[int], current: set, last: dict) -> 
 
     records, bad = judge(item.records, others)
     issues = pd.concat([item.issues, bad], ignore_index=True) if len(bad) else item.issues
-    out = _load_file(con, item.meta, records, issues)
+    out = _load_file(con, item.meta, records, issues, check=False)
     current.add(item.meta.sha256)
     last[item.meta.file] = (item.meta.sha256, out.outcome)
     return out
