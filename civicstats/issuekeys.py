@@ -105,15 +105,22 @@ def keys(sources: pd.Series, records: pd.DataFrame) -> pd.DataFrame:
 
     ``records`` are one file's records with ``area, group, period_date, measure, source``.
     """
-    out = {f: np.full(len(sources), None, dtype=object) for f in FIELDS}
-    out["period_date"] = np.full(len(sources), np.datetime64("NaT"), dtype="datetime64[us]")
-    if len(records) and len(sources):
-        _settle(cells(sources.reset_index(drop=True)), records.reset_index(drop=True), out)
-    return pd.DataFrame({f: pd.Series(v, dtype=v.dtype) for f, v in out.items()})
+    records = records.reset_index(drop=True)
+    found = settled(cells(sources.reset_index(drop=True)), records, cells(records["source"]))
+    return pd.DataFrame({f: pd.Series(v, dtype=v.dtype) for f, v in found.items()})
 
 
-def _settle(where: pd.DataFrame, records: pd.DataFrame, out: dict) -> None:
-    at = cells(records["source"])
+def settled(where: pd.DataFrame, records: pd.DataFrame, at: pd.DataFrame) -> dict[str, np.ndarray]:
+    """:func:`keys` for cells already split (:func:`cells`): ``where`` the issues', ``at`` the
+    records' (same index as ``records``); field -> one value per issue (NaN, NaT: not settled)."""
+    out = {f: np.full(len(where), None, dtype=object) for f in FIELDS}
+    out["period_date"] = np.full(len(where), np.datetime64("NaT"), dtype="datetime64[us]")
+    if len(records) and len(where):
+        _settle(where.reset_index(drop=True), records, at, out)
+    return out
+
+
+def _settle(where: pd.DataFrame, records: pd.DataFrame, at: pd.DataFrame, out: dict) -> None:
     on_a_sheet = at["sheet"].notna().to_numpy()
     sheets = at["sheet"].to_numpy(dtype=object)
     issue_sheets = where["sheet"].to_numpy(dtype=object)

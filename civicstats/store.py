@@ -648,80 +648,6 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=datetime.now().microsecond // 1000 * 1000)
 
 
-def _row_keys(sources: pd.Series) -> pd.DataFrame:
-    """(sheet, row) of ``FILE#SHEET!CELL`` sources, to give each issue the period of its row."""
-    parts = sources.astype("str").str.extract(r"#(?P<sheet>[^#]*)!\$?[A-Za-z]+\$?(?P<row>\d+)$")
-    return parts
-
-
-def _issue_periods(issues: pd.DataFrame, records: pd.DataFrame) -> pd.Series:
-    """The period of each issue: that of the records on its sheet row, else the file's only one."""
-    if issues.empty:
-        return pd.Series([], dtype="datetime64[us]")
-    rec_periods = records["period_date"]
-    only = rec_periods.iloc[0] if rec_periods.nunique() == 1 else pd.NaT
-    if records.empty:
-        return pd.Series([pd.NaT] * len(issues), dtype="datetime64[us]")
-    rk = _row_keys(records["source"])
-    rk["period_date"] = rec_periods.to_numpy()
-    by_row = rk.dropna().drop_duplicates(["sheet", "row"]).set_index(["sheet", "row"])["period_date"]
-    ik = _row_keys(issues["source"])
-    idx = pd.MultiIndex.from_frame(ik.fillna(""))
-    found = by_row.reindex(idx).to_numpy()
-    out = pd.Series(found, dtype="datetime64[us]")
-    return out.fillna(only) if not pd.isna(only) else out
-
-
-def _duplicate_keys(rec: pd.DataFrame) -> pd.DataFrame:
-    """A ``duplicate_key`` warning for each record whose key the same file already sent.
-
-    Both records are kept (no figure is guessed away), so the analyst must look.
-    """
-    cols = ["domain", "area", "group", "period_date", "measure"]
-    dup = rec.duplicated(cols, keep="first")
-    if not dup.any():
-        return pd.DataFrame(columns=ISSUE_COLUMNS)
-    first = rec.drop_duplicates(cols).set_index(cols)["source"]
-    rows = rec[dup]
-    firsts = first.reindex(pd.MultiIndex.from_frame(rows[cols])).to_numpy()
-    return pd.DataFrame({
-        "source": rows["source"].to_numpy(), "severity": "warning", "rule": "duplicate_key",
-        "raw": rows["value"].astype(str).to_numpy(),
-        "message": [say("{area} {measure} {period} is also given at {other}; both are kept as current "
-                        "figures: correct one of the files and send it again", area=r.area,
-                        measure=r.measure, period=str(r.period_date)[:7], other=f)
-                    for r, f in zip(rows.itertuples(), firsts, strict=True)]})
-
-
-def _prepare(meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame):
-    """Records and issues as the plain columns the SQL below inserts."""
-    rec = pd.DataFrame({
-        "domain": meta.domain or "",
-        "area": records["area"].astype("str").to_numpy(),  # no area: NOT NULL refuses it
-        "group": records["group"].astype(object).where(records["group"].notna(), "")
-                                 .astype("str").to_numpy(),
-        "period_date": pd.PeriodIndex(records["period"], freq="M").to_timestamp()
-                       .astype("datetime64[us]"),
-        "measure": records["measure"].astype("str").to_numpy(),
-        "value": records["value"].astype("float64").to_numpy(),
-        "qualifier": records["qualifier"].astype("str").to_numpy(),
-        "source": records["source"].astype("str").to_numpy(),
-    }, index=pd.RangeIndex(len(records)))
-    iss = pd.DataFrame({c: issues[c].astype(object).where(issues[c].notna(), None)
-                        .astype("str").to_numpy() if len(issues) else pd.Series([], dtype="str")
-                        for c in ISSUE_COLUMNS}, index=pd.RangeIndex(len(issues)))
-    iss = pd.concat([iss, _duplicate_keys(rec)], ignore_index=True) if len(rec) else iss
-    from civicstats.issuekeys import keys
-
-    key = keys(iss["source"], rec)
-    for col in ("area", "group", "measure"):
-        iss[col] = key[col].to_numpy()
-    # the cell's own period where its row or column settles it, else the row's or file's one
-    iss["period_date"] = (key["period_date"].fillna(_issue_periods(iss, rec)).to_numpy()
-                          if len(iss) else pd.Series([], dtype="datetime64[us]"))
-    return rec, iss
-
-
 def _is_write_failure(exc: BaseException) -> bool:
     """True for DuckDB's errors of a full disk or an unwritable store file.
 
@@ -761,7 +687,9 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
     'p.xlsx: 1 个单元格未通过，已入库 2 条记录（partners）；详见 `civicstats issues --file p.xlsx`'
     """
     now = now or _now()
-    rec, iss = _prepare(meta, records, issues)
+    from civicstats.storeframes import prepare
+
+    rec, iss = prepare(meta.domain, records, issues)
     errors = int((iss["severity"] == "error").sum()) if len(iss) else 0
     outcome = "rejected-cells" if errors else "ok"
     con.execute("BEGIN TRANSACTION")
