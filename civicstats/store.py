@@ -699,14 +699,14 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
         con.register("_new_issues", iss)
         p = {"now": now, "file": meta.file, "id": ingest_id, "sha": meta.sha256,
              "domain": meta.domain}
-        _run(con, """
-            UPDATE records SET superseded_at = $now, superseded_by = $file,
-                               superseded_by_ingest = $id
-            WHERE superseded_at IS NULL AND (file = $file OR EXISTS (
-                SELECT 1 FROM _new_records n
-                WHERE n.domain = records.domain AND n.area = records.area
-                  AND n."group" = records."group" AND n.period_date::DATE = records.period
-                  AND n.measure = records.measure))""", p)
+        # the figures this file sends again, then what is left of its previous version: two
+        # statements, as "file = $file OR key IN (...)" made DuckDB test the key row by row
+        # (a correlated scan that cost more than all the rest of a small file's load)
+        supersede = ("UPDATE records SET superseded_at = $now, superseded_by = $file, "
+                     "superseded_by_ingest = $id WHERE superseded_at IS NULL AND ")
+        _run(con, supersede + '(domain, area, "group", period, measure) IN ('
+             'SELECT (domain, area, "group", period_date::DATE, measure) FROM _new_records)', p)
+        _run(con, supersede + "file = $file", p)
         _run(con, """
             INSERT INTO records (domain, area, "group", period, measure, value, qualifier,
                                  source, file, sha256, ingest_id, ingested_at)
@@ -726,11 +726,10 @@ def _load_file(con, meta: FileMeta, records: pd.DataFrame, issues: pd.DataFrame,
         _run(con, """
             UPDATE issues SET closed_at = $now, closed_by_ingest = $id, superseded_by = $file
             WHERE closed_at IS NULL AND severity = 'error' AND file <> $file
-              AND NOT starts_with(rule, 'check_') AND measure IS NOT NULL AND EXISTS (
-                SELECT 1 FROM _new_records n
-                WHERE n.domain = issues.domain AND n.area = issues.area
-                  AND n."group" = issues."group" AND n.period_date::DATE = issues.period
-                  AND n.measure = issues.measure)""", p)
+              AND NOT starts_with(rule, 'check_') AND measure IS NOT NULL AND area IS NOT NULL
+              AND "group" IS NOT NULL AND period IS NOT NULL AND domain IS NOT NULL
+              AND (domain, area, "group", period, measure) IN (
+                SELECT (domain, area, "group", period_date::DATE, measure) FROM _new_records)""", p)
         con.execute("INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [ingest_id, meta.file, meta.sha256, meta.size, now, meta.domain, len(rec),
                      len(iss), errors, outcome, ""])
