@@ -1005,8 +1005,10 @@ def _categorical(values: np.ndarray, categories: list[str]) -> pd.Categorical:
     >>> _categorical(np.array(["b", "x"], dtype=object), ["a", "b"]).tolist()
     ['b', nan]
     """
-    codes = pd.Index(categories).get_indexer(values) if len(values) else np.zeros(0, dtype=int)
-    return pd.Categorical.from_codes(codes, categories=categories)
+    codes, uniques = pd.factorize(values)  # a column of 470,000 names holds a dozen
+    at = pd.Index(categories).get_indexer(uniques)
+    return pd.Categorical.from_codes(np.where(codes < 0, -1, at.take(np.maximum(codes, 0)))
+                                     if len(at) else np.full(len(codes), -1), categories=categories)
 
 
 def records_for_csv(records: pd.DataFrame) -> pd.DataFrame:
