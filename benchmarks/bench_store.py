@@ -5,7 +5,10 @@
 1. Writes 100 monthly workbooks of 30 areas each (20 with --quick) into benchmarks/out/ once,
    ingests them into a fresh store, then ingests them again unchanged. The unchanged run
    should only hash files: target under 5% of the first.
-2. Inserts 1,000,000 synthetic current records (100,000 with --quick) straight into a
+2. Writes 200 small monthly CSVs (20 streets x 10 months, 60 communities each, most unknown
+   to data/reference/areas.csv: one unknown_area warning each) and times their first ingest
+   into an empty store, ms per file (target <= 40), beside a plain read_csv + DuckDB insert.
+3. Inserts 1,000,000 synthetic current records (100,000 with --quick) straight into a
    store, times ``cs.load()`` of all of them (typed: period[M], categories), and next to it
    ``pd.read_parquet`` of the same records exported to one Parquet file (the plain
    alternative), raw and with the same typing.
@@ -22,6 +25,7 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
 from civicstats import store as st  # noqa: E402
 from civicstats import vocab  # noqa: E402
@@ -69,6 +73,25 @@ def bench_ingest(months: int, areas: int) -> None:
           "transaction)")
     print(f"unchanged ingest  {len(paths):4d} workbooks (hash only):    {t_again:8.3f} s wall, "
           f"{c_again:.3f} s CPU = {t_again / t_first:.1%} of the first (target < 5%)")
+
+
+def bench_small_csv(streets: int, months: int) -> None:
+    from bench_scale import plain_ingest
+    from returns import write_returns
+
+    known = [a for a in vocab.areas()["area"] if a.endswith("社区")]
+    paths = write_returns(OUT / f"store_csv_{streets}x{months}", streets, months, 60, known)
+    store = OUT / "bench_csv.duckdb"
+    for p in (store, Path(f"{store}.wal"), OUT / "bench_csv_plain.duckdb"):
+        p.unlink(missing_ok=True)
+    t, c, out = best_of(lambda: st.ingest(paths, store=store), runs=1)
+    tp, cp, _ = best_of(lambda: plain_ingest(paths, OUT / "bench_csv_plain.duckdb"), runs=1)
+    n = len(paths)
+    print(f"first ingest      {n:4d} CSVs of 60 rows, {sum(o.records for o in out):,} records, "
+          f"{sum(o.issues for o in out):,} issues: {t:6.2f} s wall, {c:.2f} s CPU = "
+          f"{t / n * 1000:.1f} ms per file (target <= 40)")
+    print(f"plain read_csv + melt + DuckDB INSERT, same rows: {tp:6.2f} s wall = "
+          f"{tp / n * 1000:.1f} ms per file")
 
 
 def synthetic_store(path: Path, n: int) -> None:
@@ -149,6 +172,7 @@ def main() -> None:
           "(other work on the machine slows every figure below alike)")
     months, records = (20, 100_000) if args.quick else (100, 1_000_000)
     bench_ingest(months, 30)
+    bench_small_csv(*((4, 5) if args.quick else (20, 10)))
     bench_load(records)
     for p in [*OUT.glob("bench_*.duckdb*"), OUT / "bench_load.parquet"]:
         p.unlink(missing_ok=True)

@@ -957,24 +957,33 @@ def _sources(grid: Grid, rows: np.ndarray, col: int, numbers: np.ndarray | None 
     return prefix + numbers
 
 
-def _issues(src, severity, rule, raw, message) -> pd.DataFrame:
+def _issues(src, severity, rule, raw, message) -> dict[str, np.ndarray]:
+    """Issue rows as columns (``severity`` … ``message``: one value for all, or one per row).
+
+    Plain arrays, joined into one frame per file by :func:`_issues_frame`: a DataFrame per
+    issue (or per rule) cost more than the cleaning of a small file."""
     n = len(src)
-    return pd.DataFrame({
-        "source": list(src),
-        "severity": np.broadcast_to(np.asarray(severity, dtype=object), n).copy(),
-        "rule": np.broadcast_to(np.asarray(rule, dtype=object), n).copy(),
-        "raw": np.broadcast_to(np.asarray(raw, dtype=object), n).copy(),
-        "message": np.broadcast_to(np.asarray(message, dtype=object), n).copy(),
-    }, columns=ISSUE_COLUMNS)
+    return {"source": np.asarray(list(src), dtype=object), **{
+        c: np.broadcast_to(np.asarray(v, dtype=object), n).copy()
+        for c, v in zip(ISSUE_COLUMNS[1:], (severity, rule, raw, message), strict=True)}}
 
 
-def _issues_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if len(p)]
+def _issues_frame(parts: list) -> pd.DataFrame:
+    """One frame of object columns from :func:`_issues` pieces (or frames): text as ``str``,
+    a missing value NaN, ``raw`` never missing."""
+    parts = [p for p in parts if len(p["source"])]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ISSUE_COLUMNS})
-    df = pd.concat(parts, ignore_index=True)
-    df["raw"] = df["raw"].fillna("").astype(str)
-    return df.astype({c: object for c in ISSUE_COLUMNS})
+    out = {}
+    for c in ISSUE_COLUMNS:
+        col = np.concatenate([np.asarray(p[c], dtype=object) for p in parts])
+        gone = pd.isna(col)
+        for i in np.flatnonzero(~gone):
+            if type(col[i]) is not str:
+                col[i] = str(col[i])
+        col[gone] = "" if c == "raw" else np.nan
+        out[c] = pd.Series(col, dtype=object)
+    return pd.DataFrame(out, columns=ISSUE_COLUMNS)
 
 
 def _records_frame(parts: list[dict]) -> pd.DataFrame:
@@ -992,12 +1001,25 @@ def _records_frame(parts: list[dict]) -> pd.DataFrame:
         "area": pd.Series(col["area"], dtype=object),
         "group": pd.Series(col["group"], dtype=object),
         "period": pd.Series(idx.take(codes) if len(codes) else pd.PeriodIndex([], freq="M")),
-        "measure": pd.Categorical(col["measure"], categories=measures),
+        "measure": _categorical(col["measure"], measures),
         "value": pd.Series(col["value"], dtype="float64"),
-        "qualifier": pd.Categorical(col["qualifier"], categories=QUALIFIERS),
+        "qualifier": _categorical(col["qualifier"], QUALIFIERS),
         "source": pd.Series(col["source"], dtype=object),
     })
     return df[RECORD_COLUMNS]
+
+
+def _categorical(values: np.ndarray, categories: list[str]) -> pd.Categorical:
+    """``pd.Categorical(values, categories)`` from codes: the same, without pandas inferring
+    a string dtype for every value first (a value outside ``categories`` is NaN, as there).
+
+    >>> _categorical(np.array(["b", "x"], dtype=object), ["a", "b"]).tolist()
+    ['b', nan]
+    """
+    codes, uniques = pd.factorize(values)  # a column of 470,000 names holds a dozen
+    at = pd.Index(categories).get_indexer(uniques)
+    return pd.Categorical.from_codes(np.where(codes < 0, -1, at.take(np.maximum(codes, 0)))
+                                     if len(at) else np.full(len(codes), -1), categories=categories)
 
 
 def records_for_csv(records: pd.DataFrame) -> pd.DataFrame:

@@ -385,9 +385,14 @@ def _scan_sheet_xml(name: str, sheet: str, zf: zipfile.ZipFile, part: str) -> di
                 r, c = parse_address(ref.decode())
                 max_row, max_col = max(max_row, r + 1), max(max_col, c)
             rows_here = _ROW.findall(buf)
-            if rows_here:
-                max_row = max(max_row, *map(int, rows_here))
-            has_formula = has_formula or _FORMULA.search(buf) is not None
+            if rows_here:  # numbers read by numpy in C, not one int() per row
+                numbers = np.array(rows_here)
+                max_row = max(max_row, int(numbers.astype(np.int64).max())
+                              if numbers.dtype.itemsize <= 18 else max(map(int, rows_here)))
+            # every tag is a candidate for the regex: test first (in C) that an <f or :f is
+            # there at all, which ordinary sheets without formulas never hold
+            has_formula = has_formula or ((b"<f" in buf or b":f" in buf)
+                                          and _FORMULA.search(buf) is not None)
             tail = buf[-256:]
             if b' t="e"' in buf:  # error cells are rare: a C substring test keeps this cheap
                 cut = _collect_errors(buf, errors)
