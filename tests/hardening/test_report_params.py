@@ -93,5 +93,5 @@ def test_the_kernel_detector_sees_a_kernel_when_the_parameters_are_right(setting
     listed = os.listdir(os.path.join(os.environ["CIVICSTATS_REPORTS"], "2023-09"))
     # the PDFs are there only where a Chromium is (tests/test_browser.py checks them)
     assert sorted(n for n in listed if not n.endswith(".pdf")) == [
-        "area_profile-天悦社区.html", "area_profile-天悦社区.ipynb", "charts", "index.html",
+        "area_profile-天悦社区.html", "area_profile-天悦社区.ipynb", "charts", "fonts", "index.html",
         "manifest.json", "overview.html", "overview.ipynb", "汇总表_2023-09.xlsx"]
