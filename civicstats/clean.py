@@ -68,13 +68,13 @@ from civicstats.headers import Column, resolve
 from civicstats.messages import N_, _, listing, say
 from civicstats.read import Grid, read_grids, source
 from civicstats.values import (
-    check_period,
     current_month,
     find_period_in,
     find_year_in,
     parse_period,
     parse_value,
     parse_values,
+    period_option,
 )
 
 RECORD_COLUMNS = ["area", "group", "period", "measure", "value", "qualifier", "source"]
@@ -146,7 +146,7 @@ def clean(path, domain: str | None = None, *, area=None, period=None, strict: bo
         raise UsageError("--domain", say("unknown domain '{domain}'", domain=domain),
                          say("use one of {choices}", choices=", ".join(DOMAINS)))
     if period is not None:
-        period = _check_period(period)
+        period = period_option(period)
     grids = read_grids(path)
     if not grids:
         from civicstats.errors import FileUnreadable
@@ -166,7 +166,7 @@ def clean_grids(grids: list[Grid], domain: str, *, area=None, period=None, stric
     ['天悦社区', '', Period('2023-09', 'M'), 'resident_partners']
     """
     if period is not None:
-        period = _check_period(period)
+        period = period_option(period)
     issues: list[pd.DataFrame] = []
     records: list[pd.DataFrame] = []
     area_opt, area_names = None, {}
@@ -232,14 +232,6 @@ def infer_domain(path, grids: list[Grid]) -> str:
         raise UsageError(Path(path).name, _("cannot tell which figures the file holds"),
                          _("pass --domain partners, childcare or volunteers"))
     return best
-
-
-def _check_period(period) -> str:
-    try:
-        return check_period(period)
-    except ValueError:
-        raise UsageError("--period", say("'{period}' is not a month", period=period),
-                         _("write it as YYYY-MM, e.g. 2023-09")) from None
 
 
 # ----------------------------------------------------------------------------- one sheet

@@ -193,15 +193,11 @@ def issues_cmd(period, file, out, store):
 
     from civicstats import store as st
     from civicstats.csvsafe import write_csv
-    from civicstats.errors import UsageError
     from civicstats.messages import rule_words
-    from civicstats.params import check_period
+    from civicstats.values import period_option
 
     if period is not None:
-        try:
-            period = check_period(period)
-        except ValueError as exc:
-            raise UsageError("--period", str(exc), _("give the month as e.g. --period 2023-09")) from None
+        period = period_option(period)
     found = st.issues(period, file=file, store=store)
     found = found.assign(period=found["period"].astype(str).replace("NaT", ""))
     if out:
@@ -348,12 +344,9 @@ def charts_cmd(period, out, formats, size, source, byline, store):
     from civicstats import charts
     from civicstats import store as store_mod
     from civicstats.errors import UsageError
-    from civicstats.params import check_period
+    from civicstats.values import period_option
 
-    try:
-        period = check_period(period)
-    except ValueError as exc:
-        raise UsageError("--period", str(exc), _("give the month as e.g. --period 2023-09")) from None
+    period = period_option(period)
     records = store_mod.load(store=store)
     if records.empty or not (records["period"].astype(str) == period).any():
         have = ", ".join(store_mod.periods(store=store)) or _("none")

@@ -700,6 +700,24 @@ def check_period(value) -> str:
     return text
 
 
+def period_option(value, where: str = "--period") -> str:
+    """:func:`check_period` for a month a person typed as an option: a refused month is a
+    :class:`~civicstats.errors.UsageError` (exit 2) naming the option and what to write.
+
+    >>> period_option("2023-13")
+    Traceback (most recent call last):
+    ...
+    civicstats.errors.UsageError: --period：‘2023-13’不是月份（应写作 YYYY-MM，月份 01–12）。处理办法：请写成 YYYY-MM 格式，如 2023-09。
+    """
+    from civicstats.errors import UsageError
+    from civicstats.messages import _
+
+    try:
+        return check_period(value)
+    except ValueError as exc:
+        raise UsageError(where, str(exc), _("write it as YYYY-MM, e.g. 2023-09")) from None
+
+
 def combine_qualifiers(qualifiers) -> str:
     """The qualifier of a sum: exact only if every part is exact; one kind of bound
     carries over; mixed kinds make the sum approximate.

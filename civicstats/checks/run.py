@@ -21,6 +21,7 @@ from civicstats.checks.rules import load_rules
 from civicstats.checks.sql import finish, months, query
 from civicstats.errors import UsageError
 from civicstats.messages import _, say
+from civicstats.values import period_option
 
 
 def rerun(con, domain: str | None = None, periods=None, now: datetime | None = None,
@@ -199,7 +200,7 @@ def check_store(*, store=None, period: str | None = None, rules=None) -> CheckRu
 
     rule_list = load_rules(rules)
     if period is not None:
-        period = _checked_period(period)
+        period = period_option(period)
     if not config.store_path(store).is_file():
         return CheckRun(rules=tuple(rule_list), empty=True)
     con = st._writer(store)
@@ -215,16 +216,6 @@ def check_store(*, store=None, period: str | None = None, rules=None) -> CheckRu
     finally:
         con.close()
     return CheckRun(counts, changes, tuple(rule_list), empty=False)
-
-
-def _checked_period(period: str) -> str:
-    from civicstats.values import check_period
-
-    try:
-        return check_period(period)
-    except ValueError as exc:
-        raise UsageError("--period", str(exc), _("give the month as YYYY-MM, e.g. 2023-09")) \
-            from None
 
 
 def _open_counts(con, period: str | None) -> dict:

@@ -11,17 +11,12 @@ civicstats.errors.UsageError: --period...
 from civicstats import DOMAINS
 from civicstats.errors import UsageError
 from civicstats.messages import say
+from civicstats.values import period_option
 
 
 def checked_period(period) -> str:
     """``YYYY-MM`` as given, else :class:`~civicstats.errors.UsageError` (exit 2)."""
-    from civicstats.params import check_period
-
-    try:
-        return check_period(period)
-    except ValueError:
-        raise UsageError("--period", say("'{period}' is not a month", period=period),
-                         say("write it as YYYY-MM, e.g. 2023-09")) from None
+    return period_option(period)
 
 
 def checked_domain(domain) -> str:

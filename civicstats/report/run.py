@@ -8,7 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from civicstats import config, params
+from civicstats import config
 from civicstats.coverage import month_coverage
 from civicstats.errors import CivicstatsError, UsageError
 from civicstats.messages import _, say
@@ -34,6 +34,7 @@ from civicstats.report.plan import in_report_order, kept_pages, partial, plan, r
 from civicstats.report.progress import Progress
 from civicstats.report.results import ReportRun
 from civicstats.report.settings import DEFAULT_TIMEOUT, ENV_NOTEBOOKS
+from civicstats.values import period_option
 
 
 def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False, out=None,
@@ -61,10 +62,7 @@ def run_reports(period: str, *, areas="all", jobs: int = 1, force: bool = False,
     t0 = time.perf_counter()
     latest = period == "latest"
     if not latest:
-        try:
-            period = params.check_period(period)
-        except ValueError as exc:
-            raise UsageError("--period", str(exc), _("give the month as e.g. 2023-09")) from None
+        period = period_option(period)
     if cluster:
         parse_cluster(cluster)  # a usage error before anything runs
     if int(jobs) < 1:
