@@ -46,14 +46,13 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from civicstats import csvsafe, figures, vocab
+from civicstats import config, csvsafe, figures, vocab
 from civicstats.errors import UsageError
 from civicstats.filenames import safe_name
 from civicstats.gaps import Gaps, gaps
 from civicstats.values import combine_qualifiers
 
-FONT_DIR = Path(__file__).with_name("fonts")
-FONT_FILES = ("CivicSans-SC.ttf", "CivicSans-SC-Bold.ttf")
+FONT_DIR, FONT_FILES = config.FONT_DIR, config.FONT_FILES
 FONT_FAMILY = "CivicSans SC"
 for _file in FONT_FILES:
     # register at import: rcParams below name the family, the files sit in the package

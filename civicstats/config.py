@@ -11,6 +11,11 @@ True
 import os
 from pathlib import Path
 
+FONT_DIR = Path(__file__).with_name("fonts")
+"""The bundled CJK font (CivicSans SC, a subset of Noto Sans CJK SC under the SIL OFL)."""
+FONT_FILES = ("CivicSans-SC.ttf", "CivicSans-SC-Bold.ttf")
+"""Its regular and bold files, in that order; ``OFL.txt`` beside them is its licence."""
+
 ENV_ROOT = "CIVICSTATS_ROOT"
 ENV_STORE = "CIVICSTATS_STORE"
 ENV_REPORTS = "CIVICSTATS_REPORTS"

@@ -9,6 +9,7 @@ from civicstats import __version__
 from civicstats.coverage import month_words
 from civicstats.messages import N_, html_lang, say
 from civicstats.report.inputs import Inputs
+from civicstats.report.page import FONT_FACES
 from civicstats.report.results import ReportRun
 from civicstats.report.settings import PACKAGES
 
@@ -89,8 +90,7 @@ def index_html(run: ReportRun, forwarded=None) -> str:
 <html lang="{e(html_lang())}"><head><meta charset="utf-8">
 <title>{e(title)}</title>
 <style>
-@font-face {{ font-family: "CivicSans SC"; font-weight: 400; src: url("fonts/CivicSans-SC.ttf") format("truetype"); }}
-@font-face {{ font-family: "CivicSans SC"; font-weight: 700; src: url("fonts/CivicSans-SC-Bold.ttf") format("truetype"); }}
+{FONT_FACES}
 body {{ font-family: "CivicSans SC", sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; }} td, th {{ border-bottom: 1px solid #ccc; padding: .3em .8em; }}
 tr.failed td {{ background: #fde8e8; }} .err {{ color: #801650; font-size: .9em; }}

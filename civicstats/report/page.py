@@ -67,9 +67,13 @@ def without_scripts(page: str) -> str:
 FONT_FOLDER = "fonts"
 """Where a month's report keeps the bundled font, so that its pages read anywhere."""
 
-_FONT_CSS = """<style>
-@font-face { font-family: "CivicSans SC"; font-weight: 400; src: url("fonts/CivicSans-SC.ttf") format("truetype"); }
-@font-face { font-family: "CivicSans SC"; font-weight: 700; src: url("fonts/CivicSans-SC-Bold.ttf") format("truetype"); }
+FONT_FACES = ('@font-face { font-family: "CivicSans SC"; font-weight: 400; '
+              'src: url("fonts/CivicSans-SC.ttf") format("truetype"); }\n'
+              '@font-face { font-family: "CivicSans SC"; font-weight: 700; '
+              'src: url("fonts/CivicSans-SC-Bold.ttf") format("truetype"); }')
+"""The bundled font as a page in the report folder finds it (``fonts/``, see :func:`copy_font`)."""
+
+_FONT_CSS = "<style>\n" + FONT_FACES + """
 :root { --jp-ui-font-family: "CivicSans SC", sans-serif; --jp-content-font-family: "CivicSans SC", sans-serif; }
 body, table, h1, h2, h3, h4, p, li, td, th { font-family: "CivicSans SC", sans-serif; }
 </style>"""
@@ -87,17 +91,18 @@ def with_font(page: str) -> str:
 
 
 def copy_font(folder) -> None:
-    """Put the bundled font files into ``folder/fonts`` (the pages' ``with_font`` links them)."""
-    import shutil
+    """Put the bundled font files into ``folder/fonts`` (the pages' ``with_font`` links them):
+    hard links where the disk allows (4 MB a run otherwise), copies else."""
     from pathlib import Path
 
-    from civicstats.charts import FONT_DIR
+    from civicstats import config
+    from civicstats.report.folder import _link_or_copy
 
     dest = Path(folder) / FONT_FOLDER
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("CivicSans-SC.ttf", "CivicSans-SC-Bold.ttf", "OFL.txt"):
+    for name in (*config.FONT_FILES, "OFL.txt"):
         if not (dest / name).exists():
-            shutil.copy2(FONT_DIR / name, dest / name)
+            _link_or_copy(config.FONT_DIR / name, dest / name)
 
 
 _HTML_LANG = re.compile(r"<html([^>]*?)\slang=\"[^\"]*\"")

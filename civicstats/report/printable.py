@@ -16,8 +16,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
-FONTS = {"regular": "CivicSans-SC.ttf", "bold": "CivicSans-SC-Bold.ttf"}
+from civicstats import config
+
+FONT_DIR = config.FONT_DIR
+FONTS = dict(zip(("regular", "bold"), config.FONT_FILES, strict=True))
 """The bundled CJK font (``civicstats/fonts``), embedded in every PDF."""
 
 CSS_FILE = Path(__file__).with_name("print.css")
