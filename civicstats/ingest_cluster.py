@@ -53,11 +53,12 @@ def clean_on_worker(parts: tuple[str, ...], data: bytes, domain: str | None, lan
 class Prefetched:
     """Files submitted for cleaning on a cluster; :meth:`clean` waits for one file's result."""
 
-    def __init__(self, client, paths: list[Path], domain: str | None):
+    def __init__(self, client, files: dict[Path, bytes], domain: str | None):
         from civicstats import messages
 
-        self._futures = {p: client.submit(clean_on_worker, parts_of(p), p.read_bytes(), domain,
-                                          messages.current(), pure=False) for p in paths}
+        self._futures = {p: client.submit(clean_on_worker, parts_of(p), data, domain,
+                                          messages.current(), pure=False)
+                         for p, data in files.items()}
 
     def clean(self, path: Path, domain: str | None):
         """The cleaned result of ``path`` (cleaned here if it was not submitted)."""

@@ -916,13 +916,14 @@ def _cleaner(cluster, found, current: set, gone: dict, named: set, domain):
     from civicstats.cluster import connect
     from civicstats.ingest_cluster import Prefetched
 
-    todo = []
+    todo = {}  # path -> bytes, read once: hashed here, sent to the workers as they are
     for f in found:
         with contextlib.suppress(OSError):
             if f.spreadsheet and f.path.is_file():
-                sha = file_sha256(f.path)
+                data = f.path.read_bytes()
+                sha = hashlib.sha256(data).hexdigest()
                 if sha not in current and (f.path in named or sha not in gone):
-                    todo.append(f.path)
+                    todo[f.path] = data
     with connect(cluster) as client:
         pre = Prefetched(client, todo, domain)
         try:
